@@ -1,0 +1,11 @@
+// Shared NestJS plumbing for the Agora processes (master, agent): configuration loading, the HTTP
+// edge (validation pipe, exception filter) and process lifecycle. Pure logic never lives here.
+export { ConfigError, FromEnv, loadConfig } from './config/load-config';
+export type { ConfigClass, Env } from './config/load-config';
+export { IsHost, IsPort } from './config/validators';
+export { HttpEdgeModule } from './http/http-edge.module';
+export { answerFor, TextExceptionFilter } from './http/text-exception.filter';
+export { createValidationPipe } from './http/validation';
+export { ListenError, serve, urlOf } from './http/serve';
+export type { ServeOptions } from './http/serve';
+export { stopOnSignals } from './lifecycle/stop-on-signals';
