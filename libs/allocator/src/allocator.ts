@@ -50,6 +50,7 @@ export class Allocator {
   /** @internal */ readonly totals: number[] = [];
   /** @internal */ readonly agents = new Map<string, AgentState>();
   /** @internal */ readonly agentList: AgentState[] = [];
+  private readonly agentsByIndex = new Map<number, AgentState>();
   /** @internal */ readonly frameworks = new Map<string, FrameworkState>();
   /** @internal */ readonly roleSorter: DrfSorter;
   /** @internal */ readonly frameworkSorters = new Map<string, DrfSorter>();
@@ -83,6 +84,7 @@ export class Allocator {
     const agent = new AgentState(spec.id, this.nextAgentIndex++, spec);
     this.agents.set(spec.id, agent);
     this.agentList.push(agent);
+    this.agentsByIndex.set(agent.index, agent);
     this.totalChanged(agent.total, 1);
     this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), 1);
     for (const u of used) {
@@ -122,6 +124,7 @@ export class Allocator {
     this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), -1);
     this.totalChanged(agent.total, -1);
     this.agents.delete(agentId);
+    this.agentsByIndex.delete(agent.index);
     const i = this.agentList.indexOf(agent);
     if (i >= 0) this.agentList.splice(i, 1);
     for (const fw of this.frameworks.values()) fw.agents.delete(agent.index);
@@ -158,7 +161,7 @@ export class Allocator {
     const fw = this.framework(frameworkId);
     this.deactivateFramework(frameworkId);
     for (const index of [...fw.agents]) {
-      const agent = this.agentList.find((a) => a.index === index);
+      const agent = this.agentsByIndex.get(index);
       const held = agent?.allocated.get(fw.id);
       if (agent && held) for (const [role, part] of byAllocationRole(held)) this.untrackAllocation(agent, fw, role, part, true);
     }

@@ -1,4 +1,4 @@
-import { Resources, type ResourceQuantities } from '@agora/resources';
+import type { ResourceQuantities, Resources } from '@agora/resources';
 import type { CompiledConstraints, ConstraintSubject } from './constraints';
 import { FilterSet } from './filters';
 import type { AgentAttribute, AgentSpec, FrameworkCapabilities } from './types';
@@ -68,7 +68,6 @@ export class FrameworkRole {
   /** Per-cycle bookkeeping for explanations; reset when `cycle` differs. */
   cycle = -1;
   offered = false;
-  considered = false;
   counters: number[] = [];
 
   constructor(readonly role: string) {}
@@ -77,7 +76,6 @@ export class FrameworkRole {
     if (this.cycle === cycle) return;
     this.cycle = cycle;
     this.offered = false;
-    this.considered = false;
     this.counters.length = 0;
   }
 }
@@ -103,5 +101,3 @@ export class FrameworkState {
     return r;
   }
 }
-
-export const EMPTY = Resources.EMPTY;
