@@ -62,8 +62,6 @@ export function runCycle(a: Allocator, now: number): AllocationResult {
 
 class Cycle {
   readonly decisions: OfferDecision[] = [];
-  /** Indexes into `decisions` by agent index. */
-  private readonly byAgent = new Map<number, number[]>();
   readonly offered: number[] = [];
 
   constructor(
@@ -179,16 +177,18 @@ class Cycle {
     addInto(this.offered, this.a.trackAllocation(agent, fw, fr.role, offer, tagged));
     fr.offered = true;
     // One decision per framework × role × agent: stage 2 may add to what stage 1 offered.
-    const mine = this.byAgent.get(agent.index);
-    const previous = mine?.find((i) => this.decisions[i]?.frameworkId === fw.id && this.decisions[i]?.role === fr.role);
+    if (agent.decisionsCycle !== this.a.cycle) {
+      agent.decisionsCycle = this.a.cycle;
+      agent.decisions.length = 0;
+    }
+    const previous = agent.decisions.find((i) => this.decisions[i]?.frameworkId === fw.id && this.decisions[i]?.role === fr.role);
     if (previous !== undefined) {
       const d = this.decisions[previous] as OfferDecision;
       this.decisions[previous] = { ...d, resources: d.resources.add(tagged) };
       return;
     }
+    agent.decisions.push(this.decisions.length);
     this.decisions.push({ frameworkId: fw.id, role: fr.role, agentId: agent.id, resources: tagged });
-    if (mine) mine.push(this.decisions.length - 1);
-    else this.byAgent.set(agent.index, [this.decisions.length - 1]);
   }
 }
 

@@ -21,6 +21,9 @@ export class AgentState {
   subject: ConstraintSubject;
   multiRoleCapable: boolean;
   region: string | undefined;
+  /** This cycle's decisions on this agent, as indexes into the cycle's list (stamped by cycle). */
+  decisionsCycle = -1;
+  readonly decisions: number[] = [];
 
   constructor(
     readonly id: string,
