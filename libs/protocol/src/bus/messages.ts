@@ -1,0 +1,185 @@
+/**
+ * The messages between master and agents, by kind (the last token of their subject). Field
+ * names are snake_case like the Mesos messages they embed. Every message from the master
+ * carries `epoch`, the leader's term: an agent ignores commands from an epoch older than the
+ * newest it has seen, so a deposed leader cannot act (fencing). Each message stays under
+ * 64 KiB encoded (encodeBusMessage checks).
+ */
+import type { TaskState } from '../task-state';
+import type { AgentID, AgentInfo, ExecutorID, FrameworkID, FrameworkInfo, TaskID } from '../scheduler/mesos-types';
+import type { ExecutorInfo, KillPolicy, TaskInfo, TaskStatus } from '../scheduler/task-types';
+
+/** Present on everything the master sends. */
+export interface FromMaster {
+  epoch: number;
+}
+
+// ---- agent → master -----------------------------------------------------------------------------
+
+/** A new agent asks to join; answered with `registered`. `agent_info.id` is absent. */
+export interface RegisterAgent {
+  agent_info: AgentInfo;
+  /** Agora version of the agent. */
+  version: string;
+  /** Agent capabilities (e.g. MULTI_ROLE, HIERARCHICAL_ROLE, RESERVATION_REFINEMENT). */
+  capabilities?: string[];
+}
+
+/** A task as the agent knows it, for re-registration. */
+export interface AgentTask {
+  framework_id: FrameworkID;
+  task: TaskInfo;
+  /** The latest state the agent has seen. */
+  state: TaskState;
+  /** The state and uuid (base64) of the oldest unacknowledged status update, if any. */
+  status_update_state?: TaskState;
+  status_update_uuid?: string;
+}
+
+/**
+ * A known agent (restarted, or meeting a new leader) rejoins with what runs on it; answered
+ * with `registered`. `agent_info.id` is required. The master rebuilds its view of the agent's
+ * tasks from this, since tasks are never stored in the registry.
+ */
+export interface ReregisterAgent {
+  agent_info: AgentInfo & { id: AgentID };
+  version: string;
+  capabilities?: string[];
+  /** Frameworks with tasks or executors on the agent; each with `id`. */
+  frameworks?: FrameworkInfo[];
+  /** Executors running on the agent; each with `framework_id`. */
+  executors?: ExecutorInfo[];
+  tasks?: AgentTask[];
+}
+
+/**
+ * A task status update from the agent's status-update manager (always with `status.uuid`):
+ * the head of the task's queue, resent until a `status-ack` with the same uuid arrives.
+ */
+export interface StatusUpdate {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  status: TaskStatus;
+  /** The newest state the agent knows, which may be ahead of `status.state` while updates queue. */
+  latest_state?: TaskState;
+}
+
+/** An executor's message for its scheduler (the MESSAGE event); `data` is base64. */
+export interface ExecutorToFramework {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+  data: string;
+}
+
+/** An executor ended (the FAILURE event); `status` is its wait status / exit code. */
+export interface ExecutorExited {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+  status?: number;
+}
+
+// ---- replies ------------------------------------------------------------------------------------
+
+/** The answer to `register` and `reregister`. */
+export type Registration =
+  | (FromMaster & {
+      result: 'REGISTERED';
+      master_id: string;
+      agent_id: AgentID;
+      /** The master pings this often ... */
+      ping_interval_seconds: number;
+      /** ... and marks the agent unreachable after this many pings without a pong. */
+      max_missed_pings: number;
+    })
+  | (FromMaster & {
+      result: 'REFUSED';
+      message: string;
+      /** True when the agent must stop for good (it was marked gone); false: retry later. */
+      shutdown: boolean;
+    });
+
+/** The answer to `ping`. */
+export interface Pong {
+  agent_id: AgentID;
+}
+
+// ---- master → agent -----------------------------------------------------------------------------
+
+/** Are you there? `registered: false` tells the agent the master does not know it: re-register. */
+export interface Ping extends FromMaster {
+  registered: boolean;
+}
+
+/** Launch a task; `framework.id` is set. */
+export interface RunTask extends FromMaster {
+  framework: FrameworkInfo & { id: FrameworkID };
+  task: TaskInfo;
+}
+
+/** Kill a task; the kill policy's grace period overrides the task's own (default 3 s). */
+export interface KillTask extends FromMaster {
+  framework_id: FrameworkID;
+  task_id: TaskID;
+  kill_policy?: KillPolicy;
+}
+
+/** The scheduler acknowledged the status update with this uuid (base64). */
+export interface StatusAck extends FromMaster {
+  framework_id: FrameworkID;
+  task_id: TaskID;
+  uuid: string;
+}
+
+/** The framework was removed: kill all its tasks and executors on the agent. */
+export interface ShutdownFramework extends FromMaster {
+  framework_id: FrameworkID;
+}
+
+/** The SHUTDOWN call: stop one executor of a framework. */
+export interface ShutdownExecutor extends FromMaster {
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+}
+
+/** The MESSAGE call, for an executor; `data` is base64. */
+export interface FrameworkToExecutor extends FromMaster {
+  framework_id: FrameworkID;
+  executor_id: ExecutorID;
+  data: string;
+}
+
+/** The agent must stop (it was marked gone, or removed by an operator). */
+export interface ShutdownAgent extends FromMaster {
+  message: string;
+}
+
+// ---- master → all agents ------------------------------------------------------------------------
+
+/** A new leader took over: agents re-register with it (their old registration is for a dead epoch). */
+export interface MasterElected extends FromMaster {
+  master_id: string;
+}
+
+/** Every message, by kind. */
+export interface BusMessages {
+  register: RegisterAgent;
+  reregister: ReregisterAgent;
+  'status-update': StatusUpdate;
+  'executor-message': ExecutorToFramework;
+  'executor-exited': ExecutorExited;
+  registered: Registration;
+  pong: Pong;
+  ping: Ping;
+  'run-task': RunTask;
+  'kill-task': KillTask;
+  'status-ack': StatusAck;
+  'shutdown-framework': ShutdownFramework;
+  'shutdown-executor': ShutdownExecutor;
+  'framework-message': FrameworkToExecutor;
+  shutdown: ShutdownAgent;
+  'master-elected': MasterElected;
+}
+
+export type BusKind = keyof BusMessages;
