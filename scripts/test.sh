@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The full test suite, exactly as CI runs it (.ci/run): set-up, type check, lint, then every jest
-# test (unit, integration, end-to-end). Prints jest's usual report and ends with the plain line
-# "N passed, N failed". A failed type check or lint counts as one failure each, as does a test
-# file that could not run at all. Exits non-zero when anything failed.
+# test (unit, integration, end-to-end). Integration tests get a nats-server and a Postgres that
+# this script starts (scripts/services.sh, exporting NATS_URL and DATABASE_URL) and always stops
+# on exit; if they cannot start, that counts as a failure and the tests that need them fail
+# naming the missing variable. Prints jest's usual report and ends with the plain line
+# "N passed, N failed". A failed type check, lint or service start counts as one failure each, as
+# does a test file that could not run at all. Exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -26,6 +29,15 @@ if ! step setup scripts/setup.sh; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# This run's own services (so concurrent runs in one checkout never stop each other's), stopped
+# on every exit, also on Ctrl+C or a failed step.
+export AGORA_SERVICES_DIR=$results_dir/services-$$
+trap 'scripts/services.sh stop; rm -rf "$AGORA_SERVICES_DIR"' EXIT
+trap 'echo "== interrupted"; exit 130' INT TERM
+if step services scripts/services.sh start; then
+  eval "$(scripts/services.sh env)"   # exports NATS_URL and DATABASE_URL for jest
+fi
+
 step typecheck npm run --silent typecheck
 step lint npm run --silent lint
 

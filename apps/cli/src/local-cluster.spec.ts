@@ -1,6 +1,13 @@
+import { serviceUrl } from '../../../test/support/services';
 import { LocalCluster, startLocalCluster } from './local-cluster';
 
+// The master's registry is the test Postgres at DATABASE_URL (read from the environment by the
+// master's config), not an embedded one per cluster.
 describe('startLocalCluster', () => {
+  beforeAll(() => {
+    serviceUrl('DATABASE_URL');
+  });
+
   let cluster: LocalCluster | undefined;
 
   afterEach(async () => {

@@ -2,7 +2,7 @@
 // edge (validation pipe, exception filter) and process lifecycle. Pure logic never lives here.
 export { ConfigError, FromEnv, loadConfig } from './config/load-config';
 export type { ConfigClass, Env } from './config/load-config';
-export { IsHost, IsPort } from './config/validators';
+export { IsHost, IsPort, IsPostgresUrl } from './config/validators';
 export { HttpEdgeModule } from './http/http-edge.module';
 export { answerFor, TextExceptionFilter } from './http/text-exception.filter';
 export { createValidationPipe } from './http/validation';

@@ -21,3 +21,25 @@ export function IsHost(options?: ValidationOptions): PropertyDecorator {
     options,
   );
 }
+
+/** A Postgres connection URL: `postgres://` or `postgresql://`, with a host. */
+export function IsPostgresUrl(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPostgresUrl',
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            const url = new URL(value);
+            return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: () => 'must be a URL like postgres://user:password@host:5432/database',
+      },
+    },
+    options,
+  );
+}

@@ -1,0 +1,6 @@
+// The registry's public surface: the module, the service, its records and errors. Entities,
+// migrations and the data source stay inside this folder.
+export { RegistryModule } from './registry.module';
+export { RegistryService } from './registry.service';
+export * from './registry.records';
+export * from './registry.errors';

@@ -1,0 +1,77 @@
+import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { MasterConfig } from '../config/master.config';
+import { migrateRegistry, registryDataSourceOptions } from './registry.data-source';
+import { RegistryDatabase } from './registry-database';
+import { RegistryService } from './registry.service';
+
+/** Provides the RegistryDatabase (an async factory: it may start the embedded Postgres first). */
+@Module({
+  providers: [
+    {
+      provide: RegistryDatabase,
+      inject: [MasterConfig],
+      useFactory: (config: MasterConfig) => RegistryDatabase.open(config, new Logger('registry')),
+    },
+  ],
+  exports: [RegistryDatabase],
+})
+class RegistryDatabaseModule {}
+
+/**
+ * Closes the data source before stopping the embedded Postgres under it. Nest's shutdown order
+ * between modules is not ours to rely on, so one hook does both in order.
+ */
+@Injectable()
+class RegistryShutdown implements OnApplicationShutdown {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly database: RegistryDatabase,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.database.stop();
+  }
+}
+
+/**
+ * The registry (DESIGN §4): durable cluster membership in Postgres through TypeORM. Connecting
+ * runs the migrations (under an advisory lock, so masters starting together take turns); the
+ * master does not serve until its registry is ready. Exports RegistryService only: entities and
+ * TypeORM stay in this folder.
+ */
+@Module({})
+export class RegistryModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: RegistryModule,
+      imports: [
+        RegistryDatabaseModule,
+        TypeOrmModule.forRootAsync({
+          imports: [RegistryDatabaseModule],
+          inject: [RegistryDatabase],
+          useFactory: (database: RegistryDatabase) => ({
+            ...registryDataSourceOptions(database.url),
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await migrateRegistry(dataSource);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
+        }),
+      ],
+      providers: [RegistryService, RegistryShutdown, Clock],
+      exports: [RegistryService],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The registry's vocabulary as the rest of the master sees it: plain, immutable records. TypeORM
+ * entities stay inside this folder; RegistryService converts at its edge.
+ */
+
+/** A JSON value, as agent attributes are stored. */
+export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
+
+/**
+ * Where an admitted agent stands (Mesos's registry): `admitted` while it is registered,
+ * `unreachable` after missed pings (it may come back), `gone` once an operator marked it so
+ * (it may never re-register with the same id).
+ */
+export type AgentState = 'admitted' | 'unreachable' | 'gone';
+
+export const AGENT_STATES: readonly AgentState[] = ['admitted', 'unreachable', 'gone'];
+
+/** What an agent tells the master when it registers. */
+export interface AgentAdmission {
+  readonly id: string;
+  readonly hostname: string;
+  readonly port: number;
+  /** Mesos text form, e.g. `cpus:4;mem:8192;ports:[31000-32000]`. */
+  readonly resources: string;
+  readonly attributes: { readonly [name: string]: Json };
+}
+
+export interface AgentRecord extends AgentAdmission {
+  readonly state: AgentState;
+  readonly registeredTime: Date;
+  /** The last re-registration, or null if it registered once. */
+  readonly reregisteredTime: Date | null;
+  /** When it was first marked unreachable since it was last admitted. */
+  readonly unreachableTime: Date | null;
+}
+
+/** The durable part of a framework: what survives a master failover (Mesos's FrameworkInfo subset). */
+export interface FrameworkRegistration {
+  readonly id: string;
+  readonly name: string;
+  readonly principal: string | null;
+  readonly roles: readonly string[];
+  /** How long the master keeps the framework's tasks after its scheduler disconnects. */
+  readonly failoverTimeoutSeconds: number;
+}
+
+export interface FrameworkRecord extends FrameworkRegistration {
+  readonly registeredTime: Date;
+  /** Set once the framework is torn down; its id may not subscribe again. */
+  readonly removedTime: Date | null;
+}

@@ -1,0 +1,197 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../../../../test/support/services';
+import { Clock } from '../clock/clock';
+import { openRegistry, REGISTRY_MIGRATIONS } from './registry.data-source';
+import { AgentGoneError, FrameworkRemovedError, UnknownAgentError, UnknownFrameworkError } from './registry.errors';
+import { AgentAdmission, FrameworkRegistration } from './registry.records';
+import { RegistryService } from './registry.service';
+
+// Medium tier: the real migrations into a fresh database on the Postgres at DATABASE_URL.
+
+/** A clock that only moves when told. */
+class SteppedClock extends Clock {
+  private ms = Date.UTC(2026, 0, 1);
+  override now(): number {
+    return this.ms;
+  }
+  advance(seconds: number): Date {
+    this.ms += seconds * 1000;
+    return new Date(this.ms);
+  }
+  get date(): Date {
+    return new Date(this.ms);
+  }
+}
+
+const agent = (id: string, overrides: Partial<AgentAdmission> = {}): AgentAdmission => ({
+  id,
+  hostname: `host-${id}`,
+  port: 5051,
+  resources: 'cpus:4;mem:8192;ports:[31000-32000]',
+  attributes: { rack: 'r1', gpu: false },
+  ...overrides,
+});
+
+const framework = (id: string, overrides: Partial<FrameworkRegistration> = {}): FrameworkRegistration => ({
+  id,
+  name: `framework ${id}`,
+  principal: 'ops',
+  roles: ['eng/web'],
+  failoverTimeoutSeconds: 60,
+  ...overrides,
+});
+
+describe('RegistryService against Postgres', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let clock: SteppedClock;
+  let registry: RegistryService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('registry_service');
+    dataSource = await openRegistry(database.url);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  beforeEach(async () => {
+    await dataSource.query('TRUNCATE registry_agents, registry_frameworks');
+    clock = new SteppedClock();
+    registry = new RegistryService(dataSource, clock);
+  });
+
+  describe('migrations', () => {
+    it('are all applied, with the epoch row seeded', async () => {
+      const applied = await dataSource.query('SELECT name FROM registry_migrations ORDER BY id');
+      expect(applied.map((row: { name: string }) => row.name)).toEqual(REGISTRY_MIGRATIONS.map((m) => m.name));
+      expect(await dataSource.query('SELECT id, epoch, leader FROM registry_epoch')).toEqual([
+        { id: 1, epoch: '0', leader: null },
+      ]);
+    });
+
+    it('are a no-op when run again (a second master starting)', async () => {
+      const again = await openRegistry(database.url);
+      await again.destroy();
+      const [{ count }] = await dataSource.query('SELECT count(*)::int AS count FROM registry_migrations');
+      expect(count).toBe(REGISTRY_MIGRATIONS.length);
+    });
+
+    it('can be reverted', async () => {
+      const scratch = await createTestDatabase('registry_revert');
+      const ds = await openRegistry(scratch.url);
+      try {
+        for (let i = 0; i < REGISTRY_MIGRATIONS.length; i++) await ds.undoLastMigration();
+        const tables = await ds.query(`SELECT tablename FROM pg_tables WHERE tablename LIKE 'registry\\_%' AND tablename <> 'registry_migrations'`);
+        expect(tables).toEqual([]);
+      } finally {
+        await ds.destroy();
+        await scratch.drop();
+      }
+    });
+  });
+
+  describe('agents', () => {
+    it('admits a new agent with its registration time', async () => {
+      const record = await registry.admitAgent(agent('a1'));
+      expect(record).toEqual({
+        ...agent('a1'),
+        state: 'admitted',
+        registeredTime: clock.date,
+        reregisteredTime: null,
+        unreachableTime: null,
+      });
+      expect(await registry.listAgents()).toEqual([record]);
+    });
+
+    it('re-admits a known agent: new details, first registration time kept', async () => {
+      const first = clock.date;
+      await registry.admitAgent(agent('a1'));
+      const later = clock.advance(30);
+      const record = await registry.admitAgent(agent('a1', { hostname: 'renamed', port: 5052 }));
+      expect(record).toMatchObject({ hostname: 'renamed', port: 5052, registeredTime: first, reregisteredTime: later });
+    });
+
+    it('marks an agent unreachable once, keeping the first time, and re-admits it', async () => {
+      await registry.admitAgent(agent('a1'));
+      const lost = clock.advance(10);
+      expect(await registry.markAgentUnreachable('a1')).toMatchObject({ state: 'unreachable', unreachableTime: lost });
+      clock.advance(10);
+      expect(await registry.markAgentUnreachable('a1')).toMatchObject({ unreachableTime: lost });
+      expect(await registry.admitAgent(agent('a1'))).toMatchObject({ state: 'admitted', unreachableTime: null });
+    });
+
+    it('never re-admits a gone agent', async () => {
+      await registry.admitAgent(agent('a1'));
+      await registry.markAgentUnreachable('a1');
+      expect(await registry.markAgentGone('a1')).toMatchObject({ state: 'gone' });
+      expect(await registry.markAgentGone('a1')).toMatchObject({ state: 'gone' });
+      await expect(registry.admitAgent(agent('a1'))).rejects.toThrow(AgentGoneError);
+      await expect(registry.markAgentUnreachable('a1')).rejects.toThrow(AgentGoneError);
+      expect(await registry.listAgents()).toEqual([expect.objectContaining({ id: 'a1', state: 'gone' })]);
+    });
+
+    it.each([
+      ['markAgentUnreachable', (r: RegistryService) => r.markAgentUnreachable('nope')],
+      ['markAgentGone', (r: RegistryService) => r.markAgentGone('nope')],
+    ])('%s of an unknown agent throws UnknownAgentError', async (_name, call) => {
+      await expect(call(registry)).rejects.toThrow(UnknownAgentError);
+    });
+
+    it('lists agents in every state, ordered by id', async () => {
+      for (const id of ['c', 'a', 'b']) await registry.admitAgent(agent(id));
+      await registry.markAgentUnreachable('b');
+      await registry.markAgentGone('c');
+      const listed = await registry.listAgents();
+      expect(listed.map((a) => [a.id, a.state])).toEqual([
+        ['a', 'admitted'],
+        ['b', 'unreachable'],
+        ['c', 'gone'],
+      ]);
+    });
+
+    it('admits concurrent registrations of one agent without losing either', async () => {
+      await Promise.all([registry.admitAgent(agent('a1')), registry.admitAgent(agent('a1', { port: 6000 }))]);
+      const [record] = await registry.listAgents();
+      expect(record.reregisteredTime).not.toBeNull();
+    });
+  });
+
+  describe('frameworks', () => {
+    it('records a framework and updates it on re-subscription, keeping its registration time', async () => {
+      const first = clock.date;
+      expect(await registry.upsertFramework(framework('f1'))).toEqual({
+        ...framework('f1'),
+        registeredTime: first,
+        removedTime: null,
+      });
+      clock.advance(5);
+      const updated = await registry.upsertFramework(
+        framework('f1', { roles: ['eng/web', 'eng/batch'], failoverTimeoutSeconds: 0.5, principal: null }),
+      );
+      expect(updated).toMatchObject({ roles: ['eng/web', 'eng/batch'], failoverTimeoutSeconds: 0.5, principal: null, registeredTime: first });
+    });
+
+    it('removes a framework once; its id cannot come back', async () => {
+      await registry.upsertFramework(framework('f1'));
+      const removed = clock.advance(1);
+      expect(await registry.markFrameworkRemoved('f1')).toMatchObject({ removedTime: removed });
+      clock.advance(1);
+      expect(await registry.markFrameworkRemoved('f1')).toMatchObject({ removedTime: removed });
+      await expect(registry.upsertFramework(framework('f1'))).rejects.toThrow(FrameworkRemovedError);
+    });
+
+    it('lists active frameworks, and removed ones on request', async () => {
+      for (const id of ['f2', 'f1', 'f3']) await registry.upsertFramework(framework(id));
+      await registry.markFrameworkRemoved('f2');
+      expect((await registry.listFrameworks()).map((f) => f.id)).toEqual(['f1', 'f3']);
+      expect((await registry.listFrameworks({ includeRemoved: true })).map((f) => f.id)).toEqual(['f1', 'f2', 'f3']);
+    });
+
+    it('removing an unknown framework throws UnknownFrameworkError', async () => {
+      await expect(registry.markFrameworkRemoved('nope')).rejects.toThrow(UnknownFrameworkError);
+    });
+  });
+});
