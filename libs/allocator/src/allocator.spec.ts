@@ -66,15 +66,14 @@ describe('fair sharing', () => {
 
   it('the dominant resource decides: a memory-heavy framework counts its memory', () => {
     const a = new Allocator();
-    a.addAgent(agent('a0', 'cpus:1;mem:8192'));
-    a.addAgent(agent('a1', 'cpus:8;mem:1024'));
-    a.addAgent(agent('a2', 'cpus:4;mem:4096'));
-    a.addFramework(framework('f1'));
-    a.addFramework(framework('f2'));
-    const r = a.allocate(0);
-    expect(r.offers).toHaveLength(3);
-    const shares = r.metrics.dominantShares;
-    expect(Object.keys(shares)).toEqual(['*']);
+    // a-mem holds 95% of the memory but 1 cpu; z-cpu holds 9 of 10 cpus. By dominant share a-mem
+    // (0.95) is ahead of z-cpu (0.9) in need, so z-cpu goes first, against name order and cpus.
+    a.addAgent(agent('m', 'cpus:1;mem:950'), [{ frameworkId: 'a-mem', resources: res('cpus:1;mem:950').allocate('*') }]);
+    a.addAgent(agent('c', 'cpus:9;mem:50'), [{ frameworkId: 'z-cpu', resources: res('cpus:9;mem:50').allocate('*') }]);
+    a.addAgent(agent('free', 'cpus:0.01;mem:0.01'));
+    a.addFramework(framework('a-mem'));
+    a.addFramework(framework('z-cpu'));
+    expect(agentsPerFramework(a.allocate(0))).toEqual({ 'z-cpu': 1 });
   });
 
   it('offers are coarse-grained: one framework takes the whole agent', () => {

@@ -86,7 +86,7 @@ export class Allocator {
     this.agentList.push(agent);
     this.agentsByIndex.set(agent.index, agent);
     this.totalChanged(agent.total, 1);
-    this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), 1);
+    this.quota.freeUnreservedChanged(this.space.headroomVector(agent.free), 1);
     for (const u of used) {
       const fw = this.frameworkOrPlaceholder(u.frameworkId);
       for (const [role, part] of byAllocationRole(u.resources)) {
@@ -102,7 +102,7 @@ export class Allocator {
     agent.describe(spec);
     agent.generation++;
     if (!spec.total.equals(agent.total)) {
-      this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), -1);
+      this.quota.freeUnreservedChanged(this.space.headroomVector(agent.free), -1);
       this.totalChanged(agent.total, -1);
       agent.total = spec.total;
       agent.refreshFlags();
@@ -110,7 +110,7 @@ export class Allocator {
       for (const r of agent.allocated.values()) allocated = allocated.add(r.unallocate());
       agent.free = spec.total.subtract(allocated);
       this.totalChanged(agent.total, 1);
-      this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), 1);
+      this.quota.freeUnreservedChanged(this.space.headroomVector(agent.free), 1);
     }
   }
 
@@ -121,7 +121,7 @@ export class Allocator {
       const fw = this.frameworks.get(fwId);
       if (fw) for (const [role, part] of byAllocationRole(held)) this.untrackAllocation(agent, fw, role, part, false);
     }
-    this.quota.freeUnreservedChanged(this.freeUnreservedVector(agent.free), -1);
+    this.quota.freeUnreservedChanged(this.space.headroomVector(agent.free), -1);
     this.totalChanged(agent.total, -1);
     this.agents.delete(agentId);
     this.agentsByIndex.delete(agent.index);
@@ -383,7 +383,7 @@ export class Allocator {
 
   private quotaAllocationDelta(tagged: Resources, sign: 1 | -1): void {
     for (const [role, part] of byAllocationRole(tagged)) {
-      this.quota.unreservedAllocationChanged(role, this.freeUnreservedVector(part), sign);
+      this.quota.unreservedAllocationChanged(role, this.space.headroomVector(part), sign);
     }
   }
 
@@ -394,18 +394,6 @@ export class Allocator {
     }
     this.roleSorter.totalsChanged();
     for (const s of this.frameworkSorters.values()) s.totalsChanged();
-  }
-
-  /** @internal Unreserved, non-revocable scalars: what quota headroom is made of. */
-  freeUnreservedVector(resources: Resources): number[] {
-    const v: number[] = [];
-    for (const r of resources.list) {
-      if (r.kind !== 'SCALAR' || !r.milli || r.revocable || r.reservations.length > 0) continue;
-      const i = this.space.indexOf(r.name);
-      while (v.length <= i) v.push(0);
-      v[i] = (v[i] as number) + r.milli;
-    }
-    return v;
   }
 
   private applySpec(fw: FrameworkState, spec: FrameworkSpec): void {

@@ -1,10 +1,10 @@
-import { ResourceQuantities, Resources, topLevelRole, type Resource } from '@agora/resources';
+import { ResourceQuantities, topLevelRole, type Resources } from '@agora/resources';
 import type { Allocator } from './allocator';
 import { isAllocatable } from './min-allocatable';
 import { cycleSeed, Prng } from './prng';
 import { explain } from './explain';
 import { Reason, type ReasonCode, PER_AGENT_REASONS } from './reasons';
-import { addInto } from './scalar-space';
+import { addInto, isHeadroomResource } from './scalar-space';
 import type { AgentState, FrameworkRole, FrameworkState } from './state';
 import type { AllocationResult, OfferDecision } from './types';
 
@@ -147,7 +147,7 @@ class Cycle {
   /** Shrinks unreserved, non-revocable scalars to the role's limit and the guarantee headroom. */
   private chop(role: string, offer: Resources): { offer: Resources; by: 'limit' | 'headroom' | undefined } {
     const a = this.a;
-    const have = a.freeUnreservedVector(offer);
+    const have = a.space.headroomVector(offer);
     let by: 'limit' | 'headroom' | undefined;
     let limits: [string, number][] | undefined;
     for (let i = 0; i < have.length; i++) {
@@ -157,14 +157,15 @@ class Cycle {
       if (cap.amount >= amount) continue;
       limits ??= [];
       limits.push([a.space.names[i] as string, cap.amount]);
-      if (by !== 'headroom') by = cap.by === 'none' ? by : cap.by;
+      // A finite cap is a limit or headroom; when both bind (on different names), report headroom.
+      if (by !== 'headroom' && cap.by !== 'none') by = cap.by;
     }
     if (!limits) return { offer, by: undefined };
     return { offer: offer.shrinkScalars(ResourceQuantities.fromMilli(limits), isHeadroomResource), by };
   }
 
   private movesTowardGuarantee(role: string, offer: Resources): boolean {
-    const have = this.a.freeUnreservedVector(offer);
+    const have = this.a.space.headroomVector(offer);
     const top = topLevelRole(role);
     for (let i = 0; i < have.length; i++) {
       if ((have[i] as number) > 0 && this.a.quota.unsatisfied(top, i) > 0) return true;
@@ -195,10 +196,6 @@ class Cycle {
 /** Free resources `role` may use on `agent`: unreserved, or reserved to the role or an ancestor. */
 function availableFor(agent: AgentState, role: string): Resources {
   return agent.hasReservations ? agent.free.allocatableTo(role) : agent.free;
-}
-
-function isHeadroomResource(r: Resource): boolean {
-  return r.reservations.length === 0 && !r.revocable;
 }
 
 function count(fr: FrameworkRole, code: ReasonCode): void {

@@ -80,7 +80,7 @@ export class DrfSorter {
     this.leaves.delete(client);
     let node: SorterNode = leaf;
     let parent = leaf.parent;
-    parent?.children.delete(leaf.isLeaf ? leafKey(node.path) : node.path);
+    parent?.children.delete(leafKey(leaf.path));
     // Prune internal nodes left without children.
     while (parent && parent !== this.root && parent.children.size === 0) {
       node = parent;

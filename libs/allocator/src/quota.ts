@@ -47,10 +47,6 @@ export class QuotaTracker {
     this.recomputeRequired();
   }
 
-  quotaOf(role: string): { guarantees: readonly number[]; limits: readonly number[] } | undefined {
-    return this.quotas.get(role);
-  }
-
   roles(): IterableIterator<string> {
     return this.quotas.keys();
   }

@@ -1,4 +1,9 @@
-import type { Resources } from '@agora/resources';
+import type { Resource, Resources } from '@agora/resources';
+
+/** Unreserved and non-revocable: what quota headroom is made of. */
+export function isHeadroomResource(r: Resource): boolean {
+  return r.reservations.length === 0 && !r.revocable;
+}
 
 /**
  * Interns scalar resource names into small integer indexes so that shares, quota consumption and
@@ -30,11 +35,11 @@ export class ScalarSpace {
     return !this.excludedFromFairness.has(this.names[i] as string);
   }
 
-  /** Scalars of `resources` as a vector, in thousandths. */
-  vector(resources: Resources): number[] {
+  /** Scalars of `resources` (those passing `only`, when given) as a vector, in thousandths. */
+  vector(resources: Resources, only?: (r: Resource) => boolean): number[] {
     const v: number[] = [];
     for (const r of resources.list) {
-      if (r.kind !== 'SCALAR' || !r.milli) continue;
+      if (r.kind !== 'SCALAR' || !r.milli || (only && !only(r))) continue;
       const i = this.indexOf(r.name);
       while (v.length <= i) v.push(0);
       v[i] = (v[i] as number) + r.milli;
@@ -54,11 +59,16 @@ export class ScalarSpace {
       const i = this.indexOf(r.name);
       while (all.length <= i) all.push(0);
       all[i] = (all[i] as number) + r.milli;
-      if (r.revocable || r.reservations.length > 0) continue;
+      if (!isHeadroomResource(r)) continue;
       while (unreserved.length <= i) unreserved.push(0);
       unreserved[i] = (unreserved[i] as number) + r.milli;
     }
     return { all, unreserved };
+  }
+
+  /** The unreserved, non-revocable scalars of `resources`. */
+  headroomVector(resources: Resources): number[] {
+    return this.vector(resources, isHeadroomResource);
   }
 
   /** Natural units, rounded to thousandths, names with a zero value left out. */

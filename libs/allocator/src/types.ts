@@ -94,7 +94,7 @@ export interface CycleMetrics {
   readonly offered: Readonly<Record<string, number>>;
   /** Dominant share per role after the cycle (weighted, as the sorter orders them). */
   readonly dominantShares: Readonly<Record<string, number>>;
-  /** Scalars held back from offers to keep room for unmet quota guarantees. */
+  /** Σ unmet quota guarantees after the cycle: free unreserved scalars kept out of others' offers. */
   readonly quotaHeadroomRequired: Readonly<Record<string, number>>;
 }
 
