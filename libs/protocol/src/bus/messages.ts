@@ -23,6 +23,8 @@ export interface RegisterAgent {
   version: string;
   /** Agent capabilities (e.g. MULTI_ROLE, HIERARCHICAL_ROLE, RESERVATION_REFINEMENT). */
   capabilities?: string[];
+  /** The address the agent's HTTP API (files, executor API) answers on; goes into offers' `url`. */
+  ip?: string;
 }
 
 /** A task as the agent knows it, for re-registration. */
@@ -45,6 +47,8 @@ export interface ReregisterAgent {
   agent_info: AgentInfo & { id: AgentID };
   version: string;
   capabilities?: string[];
+  /** As in RegisterAgent. */
+  ip?: string;
   /** Frameworks with tasks or executors on the agent; each with `id`. */
   frameworks?: FrameworkInfo[];
   /** Executors running on the agent; each with `framework_id`. */

@@ -1,0 +1,85 @@
+import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import {
+  BusClosedError,
+  type BusHandler,
+  type BusSubscription,
+  BusTimeoutError,
+  type BusTransport,
+  NoRespondersError,
+  type SubscribeOptions,
+} from './transport';
+
+export interface NatsTransportOptions {
+  /** `nats://host:port`, or several separated by commas. */
+  readonly url: string;
+  /** Shown in the server's connection list (`agora-master`, `agora-agent-<host>`). */
+  readonly name: string;
+  readonly user?: string;
+  readonly pass?: string;
+  readonly token?: string;
+}
+
+/**
+ * The bus over a NATS server (cluster mode). Reconnects forever: a master or agent that loses
+ * NATS for a while must come back by itself, and its own liveness logic (pings, re-registration)
+ * decides what a long silence means.
+ */
+export class NatsTransport implements BusTransport {
+  private constructor(private readonly nc: NatsConnection) {}
+
+  static async connect(options: NatsTransportOptions): Promise<NatsTransport> {
+    try {
+      const nc = await connect({
+        servers: options.url.split(',').map((s) => s.trim()),
+        name: options.name,
+        user: options.user,
+        pass: options.pass,
+        token: options.token,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+      });
+      return new NatsTransport(nc);
+    } catch (e) {
+      throw new BusClosedError(`cannot connect to NATS at ${options.url}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  publish(subject: string, data: Uint8Array): void {
+    if (this.nc.isClosed()) throw new BusClosedError();
+    this.nc.publish(subject, data);
+  }
+
+  subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
+    if (this.nc.isClosed()) throw new BusClosedError();
+    const sub = this.nc.subscribe(subject, {
+      queue: options.queue,
+      callback: (err, msg) => {
+        if (err !== null) return;
+        handler({
+          subject: msg.subject,
+          data: msg.data,
+          respond: msg.reply ? (data) => msg.respond(data) : undefined,
+        });
+      },
+    });
+    return { unsubscribe: () => sub.unsubscribe() };
+  }
+
+  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    if (this.nc.isClosed()) throw new BusClosedError();
+    try {
+      const reply = await this.nc.request(subject, data, { timeout: timeoutMs });
+      return reply.data;
+    } catch (e) {
+      const code = (e as NatsError).code;
+      if (code === ErrorCode.NoResponders) throw new NoRespondersError(subject);
+      if (code === ErrorCode.Timeout) throw new BusTimeoutError(subject, timeoutMs);
+      throw new BusClosedError(`request on ${subject} failed: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
