@@ -2,6 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { HttpEdgeModule } from '@agora/nest-common';
 import { MasterConfig } from './config/master.config';
 import { AllocationModule } from './allocation/allocation.module';
+import { BUS_TRANSPORT, BusModule } from './bus/bus.module';
+import type { BusTransport } from '@agora/bus';
+import { ClockModule } from './clock/clock.module';
+import { SchedulerApiModule } from './scheduler-api/scheduler-api.module';
 import { HealthModule } from './health/health.module';
 import { RegistryModule } from './registry';
 
@@ -11,13 +15,13 @@ import { RegistryModule } from './registry';
  */
 @Module({})
 export class MasterModule {
-  static forRoot(config: MasterConfig): DynamicModule {
+  static forRoot(config: MasterConfig, transport?: BusTransport): DynamicModule {
     return {
       module: MasterModule,
       global: true,
-      imports: [HttpEdgeModule, HealthModule, RegistryModule.forRoot(), AllocationModule],
-      providers: [{ provide: MasterConfig, useValue: config }],
-      exports: [MasterConfig],
+      imports: [HttpEdgeModule, ClockModule, HealthModule, RegistryModule.forRoot(), AllocationModule, BusModule, SchedulerApiModule],
+      providers: [{ provide: MasterConfig, useValue: config }, { provide: BUS_TRANSPORT, useValue: transport }],
+      exports: [MasterConfig, BUS_TRANSPORT],
     };
   }
 }

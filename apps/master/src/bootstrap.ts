@@ -1,5 +1,10 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { raw } from 'express';
+import type { BusTransport } from '@agora/bus';
 import { Env, serve } from '@agora/nest-common';
+import { MasterIdentity } from './cluster/master-identity';
+import { SCHEDULER_PATH } from './scheduler-api/scheduler.controller';
 import { MasterModule } from './app.module';
 import { loadMasterConfig } from './config/master.config';
 
@@ -14,7 +19,12 @@ export interface MasterOptions {
   readonly name?: string;
   /** Replaces the console logger; `false` silences logging (tests). */
   readonly logger?: LoggerService | false;
+  /** The bus to agents when not NATS_URL: `agora local` passes one in-process transport to all. */
+  readonly transport?: BusTransport;
 }
+
+/** Scheduler calls may be large (an ACCEPT launching thousands of tasks). */
+const MAX_CALL_BYTES = '64mb';
 
 /**
  * Validates the configuration, starts a master and resolves once it listens. The caller owns
@@ -23,10 +33,14 @@ export interface MasterOptions {
  */
 export async function bootstrapMaster(options: MasterOptions = {}): Promise<INestApplication> {
   const config = loadMasterConfig({ port: options.port, host: options.host }, options.env);
-  return serve(MasterModule.forRoot(config), {
+  const app = await serve(MasterModule.forRoot(config, options.transport), {
     name: options.name ?? 'master',
     port: config.port,
     host: config.host,
     logger: options.logger,
+    // The scheduler endpoint reads its body raw, so that a malformed body is its own 400.
+    configure: (nest) => nest.use(`/${SCHEDULER_PATH}`, raw({ type: () => true, limit: MAX_CALL_BYTES })),
   });
+  app.get(MasterIdentity).port = (app.getHttpServer().address() as AddressInfo).port;
+  return app;
 }

@@ -1,12 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { Clock } from '../clock/clock';
 import { MasterConfig } from '../config/master.config';
 import { AllocationService } from './allocation.service';
 
 /** Provides the master's single allocator port. */
+@Global()
 @Module({
   providers: [
-    Clock,
     {
       provide: AllocationService,
       inject: [Clock, MasterConfig],
@@ -17,6 +17,6 @@ import { AllocationService } from './allocation.service';
       },
     },
   ],
-  exports: [AllocationService, Clock],
+  exports: [AllocationService],
 })
 export class AllocationModule {}

@@ -27,6 +27,13 @@ export class Clock {
     return { cancel: () => clearInterval(timer) };
   }
 
+  /** Runs `run` once, after `ms` milliseconds. */
+  after(ms: number, run: () => void): TimerHandle {
+    const timer = setTimeout(run, ms);
+    timer.unref();
+    return { cancel: () => clearTimeout(timer) };
+  }
+
   /** Runs `run` once the current event-loop turn is done. */
   soon(run: () => void): TimerHandle {
     const immediate = setImmediate(run);

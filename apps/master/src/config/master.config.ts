@@ -1,4 +1,4 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Env, FromEnv, IsHost, IsPort, IsPostgresUrl, loadConfig } from '@agora/nest-common';
 
 /**
@@ -22,6 +22,64 @@ export class MasterConfig {
   @Min(10)
   @Max(3_600_000)
   readonly allocationIntervalMs: number = 1000;
+
+  /** Seconds between HEARTBEAT events on scheduler streams (Mesos: 15). */
+  @FromEnv('AGORA_HEARTBEAT_INTERVAL_SECONDS')
+  @IsNumber({}, { message: 'must be a number of seconds' })
+  @Min(0.1)
+  @Max(3600)
+  readonly heartbeatIntervalSeconds: number = 15;
+
+  /** How often the master pings each agent (Mesos --agent_ping_timeout: 15 s). */
+  @FromEnv('AGORA_AGENT_PING_INTERVAL_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(50)
+  @Max(3_600_000)
+  readonly agentPingIntervalMs: number = 15_000;
+
+  /** Pings missed in a row before an agent is marked unreachable (Mesos --max_agent_ping_timeouts: 5). */
+  @FromEnv('AGORA_MAX_AGENT_PING_TIMEOUTS')
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(1000)
+  readonly maxAgentPingTimeouts: number = 5;
+
+  /** Rescind offers left unanswered this long (Mesos --offer_timeout); 0 never rescinds. */
+  @FromEnv('AGORA_OFFER_TIMEOUT_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(31_536_000_000)
+  readonly offerTimeoutMs: number = 0;
+
+  /** Completed tasks kept per framework for /state and /tasks (Mesos --max_completed_tasks_per_framework). */
+  @FromEnv('AGORA_MAX_COMPLETED_TASKS_PER_FRAMEWORK')
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(1_000_000)
+  readonly maxCompletedTasksPerFramework: number = 1000;
+
+  /** Completed frameworks kept (Mesos --max_completed_frameworks). */
+  @FromEnv('AGORA_MAX_COMPLETED_FRAMEWORKS')
+  @IsInt({ message: 'must be a whole number' })
+  @Min(0)
+  @Max(100_000)
+  readonly maxCompletedFrameworks: number = 50;
+
+  /**
+   * The NATS server(s) agents talk to the master through, e.g. `nats://127.0.0.1:4222`. Unset:
+   * a bus inside this process only (`agora local`), which remote agents cannot reach.
+   */
+  @FromEnv('NATS_URL')
+  @IsOptional()
+  @Matches(/^nats:\/\/[^\s,]+(,\s*nats:\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (several separated by commas)' })
+  readonly natsUrl?: string = undefined;
+
+  /** The name this master gives in its MasterInfo and `hostname` fields; defaults to the machine's. */
+  @FromEnv('AGORA_MASTER_HOSTNAME')
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  readonly hostname?: string = undefined;
 
   /**
    * The registry's Postgres, e.g. `postgres://agora:secret@db:5432/agora`. When unset the master

@@ -1,7 +1,6 @@
 import { DynamicModule, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '../clock/clock';
 import { MasterConfig } from '../config/master.config';
 import { migrateRegistry, registryDataSourceOptions } from './registry.data-source';
 import { RegistryDatabase } from './registry-database';
@@ -48,6 +47,7 @@ export class RegistryModule {
   static forRoot(): DynamicModule {
     return {
       module: RegistryModule,
+      global: true,
       imports: [
         RegistryDatabaseModule,
         TypeOrmModule.forRootAsync({
@@ -70,7 +70,7 @@ export class RegistryModule {
           },
         }),
       ],
-      providers: [RegistryService, RegistryShutdown, Clock],
+      providers: [RegistryService, RegistryShutdown],
       exports: [RegistryService],
     };
   }

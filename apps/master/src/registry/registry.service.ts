@@ -3,6 +3,7 @@ import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { AgentEntity } from './entities/agent.entity';
 import { FrameworkEntity } from './entities/framework.entity';
+import { RegistryEpochEntity } from './entities/registry-epoch.entity';
 import {
   AgentGoneError,
   FrameworkRemovedError,
@@ -28,6 +29,19 @@ export class RegistryService {
     private readonly db: DataSource,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Starts a leader's term: increments the epoch and records the leader's address. Every message
+   * the master sends to agents carries the returned epoch (fencing, DESIGN §3.4).
+   */
+  beginTerm(leader: string): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.findOneOrFail(RegistryEpochEntity, { where: { id: 1 }, lock: { mode: 'pessimistic_write' } });
+      const epoch = Number(row.epoch) + 1;
+      await tx.update(RegistryEpochEntity, { id: 1 }, { epoch: String(epoch), leader, electedTime: this.now() });
+      return epoch;
+    });
+  }
 
   /**
    * Admits an agent that registers or re-registers: a new id is inserted, a known one is

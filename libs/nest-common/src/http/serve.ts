@@ -10,6 +10,8 @@ export interface ServeOptions {
   readonly host: string;
   /** A logger to use instead of the default console logger; `false` silences Nest. */
   readonly logger?: LoggerService | false;
+  /** Runs before the app listens: middleware that must come before Nest's body parsers. */
+  readonly configure?: (app: NestExpressApplication) => void;
 }
 
 /** Thrown when the HTTP server cannot bind, e.g. the port is taken. */
@@ -37,6 +39,7 @@ export async function serve(rootModule: DynamicModule, options: ServeOptions): P
     forceCloseConnections: true,
   });
   app.disable('x-powered-by');
+  options.configure?.(app);
   try {
     await app.listen(options.port, options.host);
   } catch (cause) {

@@ -1,0 +1,322 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { AgoraBus } from '@agora/bus';
+import {
+  isTerminalState,
+  type AgentTask,
+  type FrameworkInfo,
+  type Registration,
+  type RegisterAgent,
+  type ReregisterAgent,
+} from '@agora/protocol';
+import { formatResources, fromV1, type Resources } from '@agora/resources';
+import { AllocationService } from '../allocation/allocation.service';
+import { Clock, type TimerHandle } from '../clock/clock';
+import { ClusterState } from '../cluster/cluster-state';
+import { MasterIdentity } from '../cluster/master-identity';
+import { type AgentRecord, type FrameworkRecord, newCounters, type TaskRecord, taskKey } from '../cluster/records';
+import { MasterConfig } from '../config/master.config';
+import { capabilitiesOf, frameworkSpec, rolesOf } from '../frameworks/framework-spec';
+import { MasterMetrics } from '../metrics/master-metrics';
+import { OffersService } from '../offers/offers.service';
+import { AgentGoneError, RegistryService } from '../registry';
+import { masterStatus } from '../tasks/statuses';
+import { TasksService } from '../tasks/tasks.service';
+import { agentSpec, attributeMap } from './agent-spec';
+
+/**
+ * Agents' membership (reference §5.2, §5.3): registration and re-registration over the bus,
+ * admitted in the registry before they are used; pings every interval, and after too many
+ * missed in a row the agent is unreachable: its offers are rescinded, its tasks become
+ * TASK_UNREACHABLE (TASK_LOST for legacy frameworks), and frameworks get FAILURE. An agent that
+ * comes back re-registers with its tasks and is admitted again.
+ */
+@Injectable()
+export class AgentsService implements OnModuleDestroy {
+  private readonly logger = new Logger('agents');
+  private pinger?: TimerHandle;
+  private readonly pinging = new Set<string>();
+
+  constructor(
+    private readonly state: ClusterState,
+    private readonly allocation: AllocationService,
+    private readonly offers: OffersService,
+    private readonly tasks: TasksService,
+    private readonly registry: RegistryService,
+    private readonly bus: AgoraBus,
+    private readonly identity: MasterIdentity,
+    private readonly clock: Clock,
+    private readonly metrics: MasterMetrics,
+    private readonly config: MasterConfig,
+  ) {}
+
+  startPinging(): void {
+    this.pinger ??= this.clock.every(this.config.agentPingIntervalMs, () => this.pingAll());
+  }
+
+  onModuleDestroy(): void {
+    this.pinger?.cancel();
+  }
+
+  private registered(agentId: string): Registration {
+    return {
+      epoch: this.identity.epoch,
+      result: 'REGISTERED',
+      master_id: this.identity.id,
+      agent_id: { value: agentId },
+      ping_interval_seconds: this.config.agentPingIntervalMs / 1000,
+      max_missed_pings: this.config.maxAgentPingTimeouts,
+    };
+  }
+
+  private refused(message: string, shutdown: boolean): Registration {
+    return { epoch: this.identity.epoch, result: 'REFUSED', message, shutdown };
+  }
+
+  /** A new agent: a fresh id, admitted in the registry, then offered. */
+  async register(message: RegisterAgent): Promise<Registration> {
+    let total: Resources;
+    try {
+      total = fromV1(message.agent_info.resources ?? [], 'agent_info.resources');
+    } catch (e) {
+      return this.refused(`invalid resources: ${(e as Error).message}`, false);
+    }
+    const id = this.identity.nextAgentId();
+    await this.registry.admitAgent({
+      id,
+      hostname: message.agent_info.hostname,
+      port: message.agent_info.port ?? 5051,
+      resources: formatResources(total),
+      attributes: attributeMap(message.agent_info.attributes ?? []),
+    });
+    const agent = this.record(id, message, total);
+    this.state.agents.set(id, agent);
+    this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities)), true);
+    this.metrics.increment('master/slave_registrations');
+    this.logger.log(`agent ${id} at ${agent.hostname}:${agent.port} registered with ${formatResources(total)}`);
+    return this.registered(id);
+  }
+
+  /** A known agent comes back (restart, new leader, end of a partition) with its tasks. */
+  async reregister(message: ReregisterAgent): Promise<Registration> {
+    const id = message.agent_info.id.value;
+    if (this.state.goneAgents.has(id)) return this.refused(`agent ${id} has been marked gone`, true);
+    let total: Resources;
+    try {
+      total = fromV1(message.agent_info.resources ?? [], 'agent_info.resources');
+    } catch (e) {
+      return this.refused(`invalid resources: ${(e as Error).message}`, false);
+    }
+    try {
+      await this.registry.admitAgent({
+        id,
+        hostname: message.agent_info.hostname,
+        port: message.agent_info.port ?? 5051,
+        resources: formatResources(total),
+        attributes: attributeMap(message.agent_info.attributes ?? []),
+      });
+    } catch (e) {
+      if (e instanceof AgentGoneError) {
+        this.state.goneAgents.add(id);
+        return this.refused(e.message, true);
+      }
+      throw e;
+    }
+    const previous = this.state.agents.get(id);
+    if (previous !== undefined) {
+      // Re-registering while still registered (a restarted agent): start its books afresh.
+      this.offers.rescindOnAgent(id, 'agent re-registered');
+      this.allocation.update((a) => a.removeAgent(id));
+    }
+    this.state.unreachableAgents.delete(id);
+    const agent = this.record(id, message, total, previous);
+    this.state.agents.set(id, agent);
+    const shutdowns = this.adoptTasks(agent, message);
+    const used = this.usedOn(agent);
+    this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities), used), true);
+    this.metrics.increment('master/slave_reregistrations');
+    this.logger.log(`agent ${id} at ${agent.hostname}:${agent.port} re-registered with ${agent.tasks.size} task(s)`);
+    // After the reply, so the agent is listening on its subjects.
+    this.clock.soon(() => {
+      for (const fwId of shutdowns) this.bus.toAgent(id, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fwId } });
+    });
+    return this.registered(id);
+  }
+
+  private record(id: string, message: RegisterAgent | ReregisterAgent, total: Resources, previous?: AgentRecord): AgentRecord {
+    const now = this.clock.now();
+    return {
+      id,
+      info: { ...message.agent_info, id: { value: id } },
+      hostname: message.agent_info.hostname,
+      port: message.agent_info.port ?? 5051,
+      ip: message.ip ?? message.agent_info.hostname,
+      total,
+      attributes: message.agent_info.attributes ?? [],
+      version: message.version,
+      capabilities: message.capabilities ?? [],
+      registeredAt: previous?.registeredAt ?? now,
+      reregisteredAt: 'id' in message.agent_info && message.agent_info.id !== undefined ? now : undefined,
+      active: true,
+      missedPings: 0,
+      tasks: new Map(),
+    };
+  }
+
+  /**
+   * Rebuilds the agent's tasks from its report. Frameworks the master does not know (after a
+   * master restart) are recovered, disconnected, until their schedulers re-subscribe; tasks of
+   * removed frameworks are shut down; tasks the master knew there but the agent does not are lost.
+   * Returns the frameworks the agent must shut down.
+   */
+  private adoptTasks(agent: AgentRecord, message: ReregisterAgent): Set<string> {
+    const shutdowns = new Set<string>();
+    const infos = new Map((message.frameworks ?? []).map((f) => [f.id?.value ?? '', f]));
+    const reported = new Set<string>();
+    for (const t of message.tasks ?? []) {
+      const fwId = t.framework_id.value;
+      if (this.state.removedFrameworkIds.has(fwId)) {
+        shutdowns.add(fwId);
+        continue;
+      }
+      const fw = this.state.frameworks.get(fwId) ?? this.recoverFramework(fwId, infos.get(fwId));
+      if (fw === undefined) continue;
+      reported.add(taskKey(fwId, t.task.task_id.value));
+      this.adoptTask(agent, fw, t);
+    }
+    // Tasks the master believed were on this agent that the agent no longer has.
+    for (const fw of this.state.frameworks.values()) {
+      for (const task of [...fw.tasks.values()]) {
+        if (task.agentId !== agent.id || reported.has(taskKey(fw.id, task.id)) || isTerminalState(task.state)) continue;
+        const state = fw.capabilities.has('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+        const status = masterStatus({ taskId: task.id, agentId: agent.id, state, reason: 'REASON_RECONCILIATION', message: 'Reconciliation: task unknown to the agent', now: this.clock.now() });
+        task.lastStatus = status;
+        task.statusUpdateState = state;
+        task.released = true; // the agent's allocation is rebuilt from what it reports
+        task.state = state;
+        this.tasks.sendMasterUpdate(fw, status);
+        this.tasks.complete(fw, task);
+      }
+    }
+    return shutdowns;
+  }
+
+  private adoptTask(agent: AgentRecord, fw: FrameworkRecord, t: AgentTask): void {
+    const existing = fw.tasks.get(t.task.task_id.value);
+    let resources: Resources;
+    try {
+      resources = fromV1(t.task.resources ?? [], 'task.resources');
+    } catch (e) {
+      this.logger.warn(`agent ${agent.id}: task ${t.task.task_id.value} has invalid resources (${(e as Error).message}); not adopted`);
+      return;
+    }
+    const role = [...resources][0]?.allocationRole ?? fw.roles[0] ?? '*';
+    const task: TaskRecord = existing ?? {
+      id: t.task.task_id.value,
+      frameworkId: fw.id,
+      agentId: agent.id,
+      info: t.task,
+      role,
+      resources: resources.allocate(role),
+      state: t.state,
+      statuses: [{ task_id: t.task.task_id, state: t.state, timestamp: this.clock.now() / 1000 }],
+      released: false,
+    };
+    task.state = t.state;
+    if (t.status_update_state !== undefined) task.statusUpdateState = t.status_update_state;
+    if (t.status_update_uuid !== undefined) task.statusUpdateUuid = t.status_update_uuid;
+    // The agent's allocation is rebuilt from its non-terminal tasks (usedOn), not recovered twice.
+    task.released = isTerminalState(t.state);
+    if (task.statuses[task.statuses.length - 1]?.state !== t.state) {
+      task.statuses.push({ task_id: t.task.task_id, state: t.state, timestamp: this.clock.now() / 1000 });
+    }
+    fw.tasks.set(task.id, task);
+    agent.tasks.set(taskKey(fw.id, task.id), task);
+  }
+
+  private recoverFramework(id: string, info: FrameworkInfo | undefined): FrameworkRecord | undefined {
+    if (info === undefined) return undefined;
+    let roles: string[];
+    try {
+      roles = rolesOf(info);
+    } catch {
+      roles = ['*'];
+    }
+    const now = this.clock.now();
+    const fw: FrameworkRecord = {
+      id,
+      info: { ...info, id: { value: id } },
+      roles,
+      capabilities: capabilitiesOf(info),
+      suppressedRoles: new Set(),
+      connected: false,
+      active: false,
+      registeredAt: now,
+      unregisteredAt: now,
+      tasks: new Map(),
+      completedTasks: [],
+      offers: new Set(),
+      counters: newCounters(),
+    };
+    this.state.frameworks.set(id, fw);
+    this.allocation.update((a) => a.addFramework(frameworkSpec(id, info, roles, new Set(), undefined), false));
+    this.logger.log(`framework ${id} recovered from agent reports; waiting for its scheduler`);
+    return fw;
+  }
+
+  private usedOn(agent: AgentRecord): { frameworkId: string; resources: Resources }[] {
+    const byFramework = new Map<string, Resources>();
+    for (const task of agent.tasks.values()) {
+      if (task.released) continue;
+      const held = byFramework.get(task.frameworkId);
+      byFramework.set(task.frameworkId, held === undefined ? task.resources : held.add(task.resources));
+    }
+    return [...byFramework].map(([frameworkId, resources]) => ({ frameworkId, resources }));
+  }
+
+  /** A pong (or any sign of life) from the agent. */
+  private alive(agentId: string): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent !== undefined) agent.missedPings = 0;
+  }
+
+  private pingAll(): void {
+    for (const agent of this.state.agents.values()) {
+      if (this.pinging.has(agent.id)) continue;
+      this.pinging.add(agent.id);
+      this.bus
+        .ping(agent.id, { epoch: this.identity.epoch, registered: true }, this.config.agentPingIntervalMs)
+        .then(() => this.alive(agent.id))
+        .catch(() => this.missedPing(agent.id))
+        .finally(() => this.pinging.delete(agent.id));
+    }
+  }
+
+  private missedPing(agentId: string): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent === undefined) return;
+    agent.missedPings++;
+    if (agent.missedPings < this.config.maxAgentPingTimeouts) return;
+    this.metrics.increment('master/slave_unreachable_scheduled');
+    this.markUnreachable(agent, `missed ${agent.missedPings} pings`);
+  }
+
+  /**
+   * The agent is unreachable (reference §5.3): it leaves the pool, its offers are rescinded, its
+   * tasks are reported unreachable, and every framework hears FAILURE. It may come back.
+   */
+  markUnreachable(agent: AgentRecord, why: string): void {
+    if (this.state.agents.get(agent.id) !== agent) return;
+    const now = this.clock.now();
+    this.logger.warn(`agent ${agent.id} at ${agent.hostname}:${agent.port} is unreachable: ${why}`);
+    this.offers.rescindOnAgent(agent.id, 'agent unreachable');
+    this.tasks.agentUnreachable(agent.id, now);
+    this.state.agents.delete(agent.id);
+    this.state.unreachableAgents.set(agent.id, now);
+    this.allocation.update((a) => a.removeAgent(agent.id));
+    this.metrics.increment('master/slave_removals');
+    this.metrics.increment('master/slave_removals/reason_unhealthy');
+    this.metrics.increment('master/slave_unreachable_completed');
+    for (const fw of this.state.frameworks.values()) fw.stream?.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
+    this.registry.markAgentUnreachable(agent.id).catch((e: Error) => this.logger.warn(`registry: could not mark agent ${agent.id} unreachable: ${e.message}`));
+  }
+}

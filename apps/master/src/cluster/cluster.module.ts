@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { AgentsService } from '../agents/agents.service';
+import { MasterBusHandler } from '../agents/master-bus.handler';
+import { Clock } from '../clock/clock';
+import { MasterConfig } from '../config/master.config';
+import { FrameworksService } from '../frameworks/frameworks.service';
+import { MasterMetrics } from '../metrics/master-metrics';
+import { AcceptService } from '../offers/accept.service';
+import { OffersService } from '../offers/offers.service';
+import { TasksService } from '../tasks/tasks.service';
+import { ClusterState } from './cluster-state';
+import { LeadershipService } from './leadership.service';
+import { MasterIdentity } from './master-identity';
+
+/**
+ * The leading master's live state and the services that change it: agents, frameworks,
+ * offers and tasks (DESIGN §4 "live, in memory"). The scheduler and operator APIs import it.
+ */
+@Module({
+  providers: [
+    ClusterState,
+    MasterMetrics,
+    {
+      provide: MasterIdentity,
+      inject: [MasterConfig, Clock],
+      useFactory: (config: MasterConfig, clock: Clock) =>
+        new MasterIdentity(
+          randomUUID(),
+          config.hostname ?? hostname(),
+          config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host,
+          config.port,
+          clock.now(),
+        ),
+    },
+    TasksService,
+    OffersService,
+    AcceptService,
+    FrameworksService,
+    AgentsService,
+    MasterBusHandler,
+    LeadershipService,
+  ],
+  exports: [ClusterState, MasterMetrics, MasterIdentity, TasksService, OffersService, AcceptService, FrameworksService, AgentsService],
+})
+export class ClusterModule {}

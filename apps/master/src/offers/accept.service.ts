@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Accept, Decline, Operation, TaskInfo } from '@agora/protocol';
+import { Resources, toV1 } from '@agora/resources';
+import { AllocationService } from '../allocation/allocation.service';
+import { Clock } from '../clock/clock';
+import type { FrameworkRecord } from '../cluster/records';
+import { MasterMetrics } from '../metrics/master-metrics';
+import { masterStatus } from '../tasks/statuses';
+import { checkLaunch } from '../tasks/task-validation';
+import { TasksService } from '../tasks/tasks.service';
+import { OffersService } from './offers.service';
+
+/** Mesos's default refuse filter (reference §1.5): 5 s; negative means the default. */
+const DEFAULT_REFUSE_SECONDS = 5;
+
+function refuseMs(filters: { refuse_seconds?: number } | undefined): number {
+  const s = filters?.refuse_seconds;
+  return (s === undefined || s < 0 || !Number.isFinite(s) ? DEFAULT_REFUSE_SECONDS : s) * 1000;
+}
+
+/**
+ * ACCEPT and DECLINE (reference §1.3, §1.9): the offers are taken, operations applied in order
+ * against what they hold, and whatever is left goes back to the allocator with the call's
+ * refuse filter. Invalid offers fail every task of the call (TASK_LOST, or TASK_DROPPED for
+ * partition-aware frameworks); an invalid task fails alone with TASK_ERROR.
+ */
+@Injectable()
+export class AcceptService {
+  private readonly logger = new Logger('accept');
+
+  constructor(
+    private readonly offers: OffersService,
+    private readonly tasks: TasksService,
+    private readonly allocation: AllocationService,
+    private readonly clock: Clock,
+    private readonly metrics: MasterMetrics,
+  ) {}
+
+  accept(fw: FrameworkRecord, call: Accept): void {
+    const operations = call.operations ?? [];
+    const { offers, error } = this.offers.take(fw, (call.offer_ids ?? []).map((o) => o.value));
+    if (operations.some((op) => op.type === 'LAUNCH' || op.type === 'LAUNCH_GROUP')) this.metrics.increment('master/messages_launch_tasks');
+    if (error !== undefined) {
+      for (const offer of offers) this.allocation.update((a) => a.recoverResources(fw.id, offer.agentId, offer.resources));
+      const state = fw.capabilities.has('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+      for (const task of launchedTasks(operations)) {
+        this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id?.value, state, reason: 'REASON_INVALID_OFFERS', message: error.message, now: this.clock.now() }));
+      }
+      this.logger.debug(`framework ${fw.id}: ACCEPT with invalid offers: ${error.message}`);
+      return;
+    }
+    fw.counters.offersAccepted += offers.length;
+    this.metrics.increment('master/offers_accepted', offers.length);
+    const agentId = offers[0].agentId;
+    const role = offers[0].role;
+    let available = Resources.sum(offers.map((o) => o.resources));
+    const launchedIds = new Set<string>();
+
+    for (const op of operations) {
+      if (op.type === 'LAUNCH') {
+        for (const task of op.launch.task_infos ?? []) {
+          const check = checkLaunch(task, { agentId, role, taskIds: new Set([...fw.tasks.keys(), ...launchedIds]), available });
+          if (!check.ok) {
+            this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id.value, state: 'TASK_ERROR', reason: 'REASON_TASK_INVALID', message: check.message, now: this.clock.now() }));
+            continue;
+          }
+          available = available.subtract(check.resources);
+          launchedIds.add(task.task_id.value);
+          // The agent gets the resources with their allocation role, and reports them back so
+          // when it re-registers.
+          const info: TaskInfo = { ...task, resources: toV1(check.taskResources) };
+          this.tasks.launch(fw, { id: task.task_id.value, frameworkId: fw.id, agentId, info, role, resources: check.resources });
+        }
+      } else if (op.type === 'LAUNCH_GROUP') {
+        for (const task of op.launch_group.task_group.tasks ?? []) {
+          this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id?.value, state: 'TASK_ERROR', reason: 'REASON_TASK_GROUP_INVALID', message: 'LAUNCH_GROUP is not supported by this Agora version', now: this.clock.now() }));
+        }
+      } else {
+        // RESERVE, UNRESERVE, CREATE and DESTROY arrive with reservations and volumes (a later
+        // release); until then they change nothing, and the offers' resources stay available.
+        this.logger.warn(`framework ${fw.id}: ${op.type} operations are not supported yet; ignored`);
+      }
+    }
+    if (!available.isEmpty()) {
+      const now = this.clock.now();
+      this.allocation.update((a) => a.recoverResources(fw.id, agentId, available, { refuseMs: refuseMs(call.filters), now }));
+    }
+  }
+
+  decline(fw: FrameworkRecord, call: Decline): void {
+    this.metrics.increment('master/messages_decline_offers');
+    const { offers } = this.offers.take(fw, (call.offer_ids ?? []).map((o) => o.value));
+    fw.counters.offersDeclined += offers.length;
+    this.metrics.increment('master/offers_declined', offers.length);
+    const now = this.clock.now();
+    for (const offer of offers) {
+      this.allocation.update((a) => a.recoverResources(fw.id, offer.agentId, offer.resources, { refuseMs: refuseMs(call.filters), now }));
+    }
+  }
+}
+
+function launchedTasks(operations: readonly Operation[]): TaskInfo[] {
+  return operations.flatMap((op) =>
+    op.type === 'LAUNCH' ? op.launch.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group.task_group.tasks ?? [] : [],
+  );
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import {
+  All,
+  BadRequestException,
+  Controller,
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  NotAcceptableException,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { type Call, parseCall, ProtocolError } from '@agora/protocol';
+import { Clock } from '../clock/clock';
+import { ClusterState } from '../cluster/cluster-state';
+import { MasterIdentity } from '../cluster/master-identity';
+import { MasterConfig } from '../config/master.config';
+import { FrameworkInfoError } from '../frameworks/framework-spec';
+import { FrameworksService } from '../frameworks/frameworks.service';
+import { SchedulerCallsService } from './scheduler-calls.service';
+import { SchedulerStream } from './scheduler-stream';
+
+export const SCHEDULER_PATH = 'api/v1/scheduler';
+const STREAM_ID = 'mesos-stream-id';
+
+/**
+ * `POST /api/v1/scheduler` (reference §1.1): the HTTP rules of Mesos's scheduler endpoint, in
+ * the order Mesos checks them, then the call goes to the frameworks service (SUBSCRIBE) or the
+ * calls service. The body arrives raw (see bootstrap) so that malformed JSON is answered like any
+ * other bad call: 400 with a text body naming the problem.
+ */
+@Controller()
+export class SchedulerController {
+  constructor(
+    private readonly frameworks: FrameworksService,
+    private readonly calls: SchedulerCallsService,
+    private readonly state: ClusterState,
+    private readonly identity: MasterIdentity,
+    private readonly clock: Clock,
+    private readonly config: MasterConfig,
+  ) {}
+
+  @All(SCHEDULER_PATH)
+  async scheduler(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      throw new HttpException(`Expecting a 'POST' request, received '${req.method}'`, HttpStatus.METHOD_NOT_ALLOWED);
+    }
+    const call = this.parse(req);
+    if (call.type === 'SUBSCRIBE') {
+      await this.subscribe(call, req, res);
+      return;
+    }
+    const fw = this.state.frameworks.get(call.framework_id.value);
+    if (fw === undefined) throw new BadRequestException('Framework cannot be found');
+    if (!fw.connected || fw.stream === undefined) throw new ForbiddenException('Framework is not subscribed');
+    const streamId = req.headers[STREAM_ID];
+    if (typeof streamId !== 'string') throw new BadRequestException("All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    if (streamId !== fw.stream.streamId) {
+      throw new BadRequestException(`The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${fw.id}`);
+    }
+    try {
+      this.calls.handle(fw, call);
+    } catch (e) {
+      if (e instanceof FrameworkInfoError) throw new BadRequestException(e.message);
+      throw e;
+    }
+    res.status(call.type === 'UPDATE_FRAMEWORK' ? HttpStatus.OK : HttpStatus.ACCEPTED).end();
+  }
+
+  private parse(req: Request): Call {
+    const type = req.headers['content-type'];
+    if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
+    const media = type.split(';')[0].trim().toLowerCase();
+    if (media === 'application/x-protobuf') {
+      throw new UnsupportedMediaTypeException('Agora speaks the JSON scheduler API; send Content-Type: application/json');
+    }
+    if (media !== 'application/json') {
+      throw new UnsupportedMediaTypeException(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${type}'`);
+    }
+    const body: unknown = req.body;
+    const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
+    if (text.trim() === '') throw new BadRequestException('Failed to parse body into Call: the request body is empty');
+    try {
+      return parseCall(text);
+    } catch (e) {
+      if (e instanceof ProtocolError) throw new BadRequestException(`Failed to validate scheduler::Call: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private async subscribe(call: Extract<Call, { type: 'SUBSCRIBE' }>, req: Request, res: Response): Promise<void> {
+    if (req.headers[STREAM_ID] !== undefined) throw new BadRequestException("Subscribe calls should not include the 'Mesos-Stream-Id' header");
+    if (!acceptsJson(req.headers.accept)) {
+      throw new NotAcceptableException('Expecting \'Accept\' to allow application/json or application/x-protobuf');
+    }
+    const streamId = randomUUID();
+    res.status(HttpStatus.OK);
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Mesos-Stream-Id', streamId);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    res.socket?.setKeepAlive(true);
+    const stream = new SchedulerStream(streamId, res, (s) => {
+      const fw = [...this.state.frameworks.values()].find((f) => f.stream === s);
+      if (fw !== undefined) this.frameworks.disconnected(fw, s);
+    });
+    try {
+      const fw = await this.frameworks.subscribe(call.subscribe, stream);
+      if (!stream.isOpen) {
+        // The client left while the master checked the registry.
+        this.frameworks.disconnected(fw, stream);
+        return;
+      }
+      stream.send({
+        type: 'SUBSCRIBED',
+        subscribed: {
+          framework_id: { value: fw.id },
+          heartbeat_interval_seconds: this.config.heartbeatIntervalSeconds,
+          master_info: this.identity.info(),
+        },
+      });
+      stream.startHeartbeats((run) => this.clock.every(this.config.heartbeatIntervalSeconds * 1000, run));
+    } catch (e) {
+      const message = e instanceof FrameworkInfoError ? e.message : `Subscription failed: ${(e as Error).message}`;
+      stream.close({ type: 'ERROR', error: { message } });
+    }
+  }
+}
+
+/** No Accept header means JSON (reference §3.1); otherwise JSON or a wildcard must be allowed. */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const media = part.split(';')[0].trim().toLowerCase();
+    return media === 'application/json' || media === '*/*' || media === 'application/*';
+  });
+}

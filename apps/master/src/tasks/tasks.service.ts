@@ -1,0 +1,253 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AgoraBus } from '@agora/bus';
+import {
+  isTerminalState,
+  type KillPolicy,
+  type StatusUpdate,
+  type TaskState,
+  type TaskStatus,
+  type TaskStatusReason,
+} from '@agora/protocol';
+import { AllocationService } from '../allocation/allocation.service';
+import { Clock } from '../clock/clock';
+import { ClusterState } from '../cluster/cluster-state';
+import { MasterIdentity } from '../cluster/master-identity';
+import { type FrameworkRecord, type TaskRecord, taskKey } from '../cluster/records';
+import { MasterConfig } from '../config/master.config';
+import { MasterMetrics } from '../metrics/master-metrics';
+import { masterStatus, statusForFramework } from './statuses';
+
+/**
+ * The life of tasks on the master (reference §1.6): launched tasks go to their agent, status
+ * updates from agents are recorded and forwarded, acknowledgements travel back, and a task's
+ * resources return to the allocator as soon as the agent's *latest* state is terminal, even
+ * while earlier updates wait for acknowledgement. A terminal task leaves the live set when the
+ * scheduler acknowledges its terminal update.
+ */
+@Injectable()
+export class TasksService {
+  private readonly logger = new Logger('tasks');
+
+  constructor(
+    private readonly state: ClusterState,
+    private readonly allocation: AllocationService,
+    private readonly bus: AgoraBus,
+    private readonly identity: MasterIdentity,
+    private readonly clock: Clock,
+    private readonly metrics: MasterMetrics,
+    private readonly config: MasterConfig,
+  ) {}
+
+  /** Records a validated task (TASK_STAGING) and sends it to its agent. */
+  launch(fw: FrameworkRecord, task: Omit<TaskRecord, 'state' | 'statuses' | 'released'>): TaskRecord {
+    const record: TaskRecord = { ...task, state: 'TASK_STAGING', statuses: [], released: false };
+    record.statuses.push({ task_id: { value: task.id }, state: 'TASK_STAGING', timestamp: this.clock.now() / 1000 });
+    fw.tasks.set(task.id, record);
+    this.state.agents.get(task.agentId)?.tasks.set(taskKey(fw.id, task.id), record);
+    this.bus.toAgent(task.agentId, 'run-task', { epoch: this.identity.epoch, framework: fw.info, task: task.info });
+    return record;
+  }
+
+  /** Sends the framework an update the master made (no uuid, not retried). */
+  sendMasterUpdate(fw: FrameworkRecord, status: TaskStatus): void {
+    fw.stream?.send({ type: 'UPDATE', update: { status: statusForFramework(status, fw) } });
+  }
+
+  /** A status update from an agent's status-update manager. */
+  onStatusUpdate(update: StatusUpdate): void {
+    const fw = this.state.frameworks.get(update.framework_id.value);
+    const status = update.status;
+    if (fw === undefined) {
+      this.metrics.increment('master/invalid_status_updates');
+      // The framework was torn down (or never existed here): nobody will ever acknowledge, so
+      // the master acknowledges for it and the agent stops retrying.
+      if (this.state.removedFrameworkIds.has(update.framework_id.value) && status.uuid !== undefined) {
+        this.bus.toAgent(update.agent_id.value, 'status-ack', {
+          epoch: this.identity.epoch,
+          framework_id: update.framework_id,
+          task_id: status.task_id,
+          uuid: status.uuid,
+        });
+      }
+      return;
+    }
+    this.metrics.increment('master/valid_status_updates');
+    const task = fw.tasks.get(status.task_id.value);
+    if (task !== undefined && task.agentId === update.agent_id.value) {
+      this.record(task, status, update.latest_state ?? status.state);
+    }
+    fw.stream?.send({ type: 'UPDATE', update: { status: statusForFramework(status, fw) } });
+  }
+
+  private record(task: TaskRecord, status: TaskStatus, latest: TaskState): void {
+    if (task.statusUpdateUuid === status.uuid && task.lastStatus?.state === status.state) return; // a retry
+    task.statusUpdateState = status.state;
+    task.statusUpdateUuid = status.uuid;
+    task.lastStatus = status;
+    if (task.statuses[task.statuses.length - 1]?.state !== status.state) {
+      task.statuses.push({ task_id: status.task_id, state: status.state, timestamp: status.timestamp ?? this.clock.now() / 1000, healthy: status.healthy, container_status: status.container_status });
+    }
+    this.transition(task, latest);
+  }
+
+  /** Moves a task to `state`; the first terminal (or unreachable) state releases its resources. */
+  transition(task: TaskRecord, state: TaskState): void {
+    const wasTerminal = isTerminalState(task.state);
+    task.state = state;
+    if (!task.released && (isTerminalState(state) || state === 'TASK_UNREACHABLE')) {
+      task.released = true;
+      this.allocation.update((a) => a.recoverResources(task.frameworkId, task.agentId, task.resources));
+    }
+    if (isTerminalState(state) && !wasTerminal) this.metrics.increment(`master/tasks_${state.slice(5).toLowerCase()}`);
+  }
+
+  /** ACKNOWLEDGE from a scheduler: forwarded to the agent; a terminal acknowledged task completes. */
+  acknowledge(fw: FrameworkRecord, agentId: string, taskId: string, uuid: string): void {
+    this.metrics.increment('master/messages_status_update_acknowledgement');
+    const task = fw.tasks.get(taskId);
+    if (task === undefined || task.agentId !== agentId || task.statusUpdateUuid !== uuid) {
+      this.metrics.increment('master/invalid_status_update_acknowledgements');
+    } else {
+      this.metrics.increment('master/valid_status_update_acknowledgements');
+      task.statusUpdateUuid = undefined;
+      if (task.statusUpdateState !== undefined && isTerminalState(task.statusUpdateState)) this.complete(fw, task);
+    }
+    // Forwarded regardless: the agent knows best which update is at the head of its queue.
+    if (this.state.agents.has(agentId)) {
+      this.bus.toAgent(agentId, 'status-ack', { epoch: this.identity.epoch, framework_id: { value: fw.id }, task_id: { value: taskId }, uuid });
+    }
+  }
+
+  /** Moves a task out of the live set into the framework's bounded completed list. */
+  complete(fw: FrameworkRecord, task: TaskRecord): void {
+    if (!task.released) this.transition(task, task.state);
+    fw.tasks.delete(task.id);
+    this.state.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
+    fw.completedTasks.push(task);
+    const overflow = fw.completedTasks.length - this.config.maxCompletedTasksPerFramework;
+    if (overflow > 0) fw.completedTasks.splice(0, overflow);
+  }
+
+  /**
+   * KILL: a known task's kill goes to its agent; an unknown task is reconciled instead (the
+   * framework learns it is gone). An `agent_id` that is not the task's is ignored, as in Mesos.
+   */
+  kill(fw: FrameworkRecord, taskId: string, agentId: string | undefined, killPolicy?: KillPolicy): void {
+    this.metrics.increment('master/messages_kill_task');
+    const task = fw.tasks.get(taskId);
+    if (task === undefined) {
+      this.reconcile(fw, [{ taskId, agentId }]);
+      return;
+    }
+    if (agentId !== undefined && agentId !== task.agentId) return;
+    if (isTerminalState(task.state)) return;
+    if (!this.state.agents.has(task.agentId)) return; // unreachable: the kill waits for the agent
+    this.bus.toAgent(task.agentId, 'kill-task', {
+      epoch: this.identity.epoch,
+      framework_id: { value: fw.id },
+      task_id: { value: taskId },
+      ...(killPolicy ? { kill_policy: killPolicy } : {}),
+    });
+  }
+
+  /**
+   * RECONCILE (reference §6.2). Implicit (no tasks): the pending state of every live task.
+   * Explicit: each listed task's state, or what the master can say about an unknown one.
+   */
+  reconcile(fw: FrameworkRecord, tasks: readonly { taskId: string; agentId?: string }[]): void {
+    this.metrics.increment('master/messages_reconcile_tasks');
+    const now = this.clock.now();
+    const send = (status: TaskStatus): void => this.sendMasterUpdate(fw, status);
+    if (tasks.length === 0) {
+      for (const task of fw.tasks.values()) send(this.reconciled(task, now));
+      return;
+    }
+    for (const { taskId, agentId } of tasks) {
+      const task = fw.tasks.get(taskId);
+      if (task !== undefined && (agentId === undefined || agentId === task.agentId)) {
+        send(this.reconciled(task, now));
+        continue;
+      }
+      const base = { taskId, agentId, now, reason: 'REASON_RECONCILIATION' as TaskStatusReason };
+      if (agentId !== undefined && this.state.agents.has(agentId)) {
+        send(masterStatus({ ...base, state: 'TASK_GONE', message: 'Reconciliation: Task is unknown to the agent' }));
+      } else if (agentId !== undefined && this.state.unreachableAgents.has(agentId)) {
+        send(masterStatus({ ...base, state: 'TASK_UNREACHABLE', message: 'Reconciliation: Task is unreachable', unreachableSinceMs: this.state.unreachableAgents.get(agentId) }));
+      } else if (agentId !== undefined && this.state.goneAgents.has(agentId)) {
+        send(masterStatus({ ...base, state: 'TASK_GONE_BY_OPERATOR', message: 'Reconciliation: Task is gone' }));
+      } else {
+        send(masterStatus({ ...base, state: 'TASK_UNKNOWN', message: 'Reconciliation: Task is unknown' }));
+      }
+    }
+  }
+
+  private reconciled(task: TaskRecord, now: number): TaskStatus {
+    const state = task.statusUpdateState ?? task.state;
+    const status = masterStatus({
+      taskId: task.id,
+      agentId: task.agentId,
+      executorId: task.info.executor?.executor_id.value,
+      state,
+      reason: 'REASON_RECONCILIATION',
+      message: 'Reconciliation: Latest task state',
+      now,
+    });
+    if (task.lastStatus?.healthy !== undefined) status.healthy = task.lastStatus.healthy;
+    if (task.lastStatus?.container_status !== undefined) status.container_status = task.lastStatus.container_status;
+    return status;
+  }
+
+  /**
+   * The agent is unreachable: its tasks become TASK_UNREACHABLE (TASK_LOST for frameworks that
+   * are not partition-aware) and release their resources; they come back if the agent returns.
+   */
+  agentUnreachable(agentId: string, since: number): void {
+    const agent = this.state.agents.get(agentId);
+    if (agent === undefined) return;
+    for (const task of agent.tasks.values()) {
+      const fw = this.state.frameworks.get(task.frameworkId);
+      if (isTerminalState(task.state) || fw === undefined) continue;
+      const status = masterStatus({
+        taskId: task.id,
+        agentId,
+        state: 'TASK_UNREACHABLE',
+        reason: 'REASON_AGENT_REMOVED',
+        message: 'Agent is unreachable',
+        now: since,
+        unreachableSinceMs: since,
+      });
+      task.statusUpdateState = 'TASK_UNREACHABLE';
+      task.lastStatus = status;
+      task.statuses.push({ task_id: status.task_id, state: 'TASK_UNREACHABLE', timestamp: since / 1000 });
+      this.transition(task, 'TASK_UNREACHABLE');
+      this.sendMasterUpdate(fw, status);
+    }
+  }
+
+  /**
+   * The framework is torn down: every live task is TASK_KILLED (REASON_FRAMEWORK_REMOVED) in
+   * the master's books and every agent it used is told to shut it down.
+   */
+  frameworkRemoved(fw: FrameworkRecord): void {
+    const agents = new Set<string>();
+    for (const task of [...fw.tasks.values()]) {
+      agents.add(task.agentId);
+      if (!isTerminalState(task.state)) {
+        const status = masterStatus({ taskId: task.id, agentId: task.agentId, state: 'TASK_KILLED', reason: 'REASON_FRAMEWORK_REMOVED', message: 'Framework removed', now: this.clock.now() });
+        task.statuses.push({ task_id: status.task_id, state: 'TASK_KILLED', timestamp: status.timestamp });
+        task.lastStatus = status;
+        task.statusUpdateState = 'TASK_KILLED';
+        task.released = true; // the allocator drops the framework's allocations wholesale
+        task.state = 'TASK_KILLED';
+        this.metrics.increment('master/tasks_killed');
+      }
+      this.complete(fw, task);
+    }
+    for (const agentId of agents) {
+      if (this.state.agents.has(agentId)) {
+        this.bus.toAgent(agentId, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fw.id } });
+      }
+    }
+    if (agents.size > 0) this.logger.log(`shut down framework ${fw.id} on ${agents.size} agent(s)`);
+  }
+}
