@@ -221,9 +221,10 @@ export class AgentsService implements OnModuleDestroy {
       statuses: [{ task_id: t.task.task_id, state: t.state, timestamp: this.clock.now() / 1000 }],
       released: false,
     };
+    // The agent's view wins: what it has not had acknowledged is what the scheduler sees next.
     task.state = t.state;
-    if (t.status_update_state !== undefined) task.statusUpdateState = t.status_update_state;
-    if (t.status_update_uuid !== undefined) task.statusUpdateUuid = t.status_update_uuid;
+    task.statusUpdateState = t.status_update_state ?? t.state;
+    task.statusUpdateUuid = t.status_update_uuid;
     // The agent's allocation is rebuilt from its non-terminal tasks (usedOn), not recovered twice.
     task.released = isTerminalState(t.state);
     if (task.statuses[task.statuses.length - 1]?.state !== t.state) {

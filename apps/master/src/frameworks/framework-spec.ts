@@ -36,7 +36,7 @@ export function rolesOf(info: FrameworkInfo): string[] {
   }
   const seen = new Set<string>();
   for (const role of roles) {
-    const problem = roleProblem(role);
+    const problem = validateRole(role);
     if (problem !== undefined) throw new FrameworkInfoError(`Role '${role}' is invalid: ${problem}`);
     if (seen.has(role)) throw new FrameworkInfoError(`'FrameworkInfo.roles' contains duplicate role '${role}'`);
     seen.add(role);
@@ -44,14 +44,6 @@ export function rolesOf(info: FrameworkInfo): string[] {
   return roles;
 }
 
-function roleProblem(role: string): string | undefined {
-  try {
-    validateRole(role);
-    return undefined;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
 
 /** Suppressed roles must be roles of the framework. */
 export function suppressedRolesOf(roles: readonly string[], suppressed: readonly string[] | undefined): Set<string> {
