@@ -194,4 +194,13 @@ describe('RegistryService against Postgres', () => {
       await expect(registry.markFrameworkRemoved('nope')).rejects.toThrow(UnknownFrameworkError);
     });
   });
+
+  describe('terms', () => {
+    it('each leader gets the next epoch and is recorded as leader', async () => {
+      const before = Number((await dataSource.query('SELECT epoch FROM registry_epoch'))[0].epoch);
+      expect(await registry.beginTerm('m1:5050')).toBe(before + 1);
+      expect(await registry.beginTerm('m2:5050')).toBe(before + 2);
+      expect(await dataSource.query('SELECT leader FROM registry_epoch')).toEqual([{ leader: 'm2:5050' }]);
+    });
+  });
 });
