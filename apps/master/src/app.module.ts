@@ -6,6 +6,7 @@ import { BUS_TRANSPORT, BusModule } from './bus/bus.module';
 import type { BusTransport } from '@agora/bus';
 import { ClockModule } from './clock/clock.module';
 import { SchedulerApiModule } from './scheduler-api/scheduler-api.module';
+import { OperatorApiModule } from './operator-api/operator-api.module';
 import { HealthModule } from './health/health.module';
 import { RegistryModule } from './registry';
 
@@ -19,7 +20,7 @@ export class MasterModule {
     return {
       module: MasterModule,
       global: true,
-      imports: [HttpEdgeModule, ClockModule, HealthModule, RegistryModule.forRoot(), AllocationModule, BusModule, SchedulerApiModule],
+      imports: [HttpEdgeModule, ClockModule, HealthModule, RegistryModule.forRoot(), AllocationModule, BusModule, SchedulerApiModule, OperatorApiModule],
       providers: [{ provide: MasterConfig, useValue: config }, { provide: BUS_TRANSPORT, useValue: transport }],
       exports: [MasterConfig, BUS_TRANSPORT],
     };

@@ -1,4 +1,4 @@
-import type { TaskInfo } from '@agora/protocol';
+import type { Resource, TaskInfo } from '@agora/protocol';
 import { Resources } from '@agora/resources';
 import { checkLaunch, idProblem, type LaunchContext } from './task-validation';
 
@@ -9,7 +9,7 @@ const CTX: LaunchContext = {
   available: Resources.parse('cpus:2;mem:1024').allocate('eng'),
 };
 
-const scalar = (name: string, value: number, role?: string): Record<string, unknown> => ({
+const scalar = (name: string, value: number, role?: string): Resource => ({
   name,
   type: 'SCALAR',
   scalar: { value },
@@ -21,7 +21,7 @@ function task(extra: Partial<TaskInfo> = {}): TaskInfo {
     name: 't',
     task_id: { value: 't1' },
     agent_id: { value: 'S1' },
-    resources: [scalar('cpus', 1), scalar('mem', 128)] as TaskInfo['resources'],
+    resources: [scalar('cpus', 1), scalar('mem', 128)],
     command: { value: 'true' },
     ...extra,
   };
@@ -45,9 +45,9 @@ describe('checkLaunch', () => {
     ['a shell command without value', { command: { shell: true } }, /command.value' is required/],
     ['a negative grace period', { kill_policy: { grace_period: { nanoseconds: -1 } } }, /non-negative/],
     ['no resources', { resources: [] }, /uses no resources/],
-    ['too many cpus', { resources: [scalar('cpus', 3)] as TaskInfo['resources'] }, /more than available/],
-    ['resources of another role', { resources: [scalar('cpus', 1, 'ops')] as TaskInfo['resources'] }, /allocated to role 'ops'/],
-    ['a negative scalar', { resources: [scalar('cpus', -1)] as TaskInfo['resources'] }, /invalid resources/],
+    ['too many cpus', { resources: [scalar('cpus', 3)] }, /more than available/],
+    ['resources of another role', { resources: [scalar('cpus', 1, 'ops')] }, /allocated to role 'ops'/],
+    ['a negative scalar', { resources: [scalar('cpus', -1)] }, /invalid resources/],
   ])('refuses %s', (_edge, extra, message) => {
     const check = checkLaunch(task(extra), CTX);
     expect(check.ok).toBe(false);

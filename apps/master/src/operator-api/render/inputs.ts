@@ -1,0 +1,76 @@
+/**
+ * What the renderers read. Each renderer is a pure function of some of these: the live records
+ * (read, never changed), facts about this master, its configuration, readings taken from the
+ * allocator and the host, and `now`. OperatorService gathers them; tests build them by hand.
+ */
+import type { CycleMetrics } from '@agora/allocator';
+import type { AgentRecord, FrameworkRecord, OfferRecord } from '../../cluster/records';
+import type { MasterIdentity } from '../../cluster/master-identity';
+import type { MasterConfig } from '../../config/master.config';
+
+/** The read-only face of ClusterState (ClusterState satisfies it). */
+export interface ClusterView {
+  readonly agents: ReadonlyMap<string, AgentRecord>;
+  readonly frameworks: ReadonlyMap<string, FrameworkRecord>;
+  /** Torn-down frameworks, oldest first. */
+  readonly completedFrameworks: readonly FrameworkRecord[];
+  readonly offers: ReadonlyMap<string, OfferRecord>;
+  /** Agents marked unreachable, with the time (ms) it happened. */
+  readonly unreachableAgents: ReadonlyMap<string, number>;
+}
+
+/** Who this master is (MasterIdentity satisfies it). */
+export type MasterFacts = Pick<MasterIdentity, 'id' | 'hostname' | 'ip' | 'port' | 'pid' | 'startedAt' | 'electedAt' | 'info'>;
+
+/** The configuration `/flags` shows (MasterConfig satisfies it). Never the database URL. */
+export type FlagsConfig = Pick<
+  MasterConfig,
+  | 'host'
+  | 'allocationIntervalMs'
+  | 'heartbeatIntervalSeconds'
+  | 'agentPingIntervalMs'
+  | 'maxAgentPingTimeouts'
+  | 'offerTimeoutMs'
+  | 'maxCompletedTasksPerFramework'
+  | 'maxCompletedFrameworks'
+>;
+
+/** One role as the allocator's `roles()` query reports it. */
+export interface RoleReading {
+  readonly role: string;
+  readonly weight: number;
+  /** Dominant share, 0..1. */
+  readonly share: number;
+  /** Offered or allocated scalars, natural units. */
+  readonly allocated: Readonly<Record<string, number>>;
+}
+
+/** What the allocator said when asked (AllocationService#read, lastMetrics, cycleCount). */
+export interface AllocatorReadings {
+  readonly roles: readonly RoleReading[];
+  readonly cycles: number;
+  /** Absent before the first cycle. */
+  readonly lastCycle?: CycleMetrics;
+}
+
+/** The machine the master runs on (HostStats). */
+export interface HostReadings {
+  readonly cpus: number;
+  /** Load averages over 1, 5 and 15 minutes. */
+  readonly load: readonly [number, number, number];
+  readonly memTotalBytes: number;
+  readonly memFreeBytes: number;
+}
+
+/** Build information shown by `/version` and `/state`. */
+export interface BuildFacts {
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  readonly date: string;
+  /** Seconds since the epoch. */
+  readonly time: number;
+  readonly user: string;
+  readonly gitSha?: string;
+}
+
+/** Query parameters as Express parses them: strings, or arrays when a name repeats. */
+export type QueryParams = Readonly<Record<string, unknown>>;
