@@ -9,3 +9,4 @@ export { createValidationPipe } from './http/validation';
 export { ListenError, serve, urlOf } from './http/serve';
 export type { ServeOptions } from './http/serve';
 export { stopOnSignals } from './lifecycle/stop-on-signals';
+export { agoraVersion } from './version';

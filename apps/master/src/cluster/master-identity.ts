@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { agentIdFor, frameworkIdFor, offerIdFor } from '@agora/protocol';
+import { agoraVersion } from '@agora/nest-common';
 
 /**
  * Who this master is: its id (a UUID per start, as Mesos's), the epoch of its term, its address,
@@ -47,7 +48,7 @@ export class MasterIdentity {
       port: this.port,
       hostname: this.hostname,
       pid: this.pid,
-      version: AGORA_VERSION,
+      version: MESOS_COMPATIBLE_VERSION,
       address: { hostname: this.hostname, ip: this.ip, port: this.port },
     };
   }
@@ -55,7 +56,8 @@ export class MasterIdentity {
 
 /** The Mesos API level Agora answers for, shown as `version` where Mesos shows its own. */
 export const MESOS_COMPATIBLE_VERSION = '1.11.0';
-export const AGORA_VERSION = MESOS_COMPATIBLE_VERSION;
+/** Agora's own version, from package.json. */
+export const AGORA_VERSION = agoraVersion();
 
 /** MasterInfo.ip is an IPv4 address as a 32-bit integer in network byte order (Mesos quirk). */
 function ipToNumber(ip: string): number {
