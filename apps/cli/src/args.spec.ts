@@ -1,4 +1,21 @@
-import { Command, LOCAL_DEFAULT_AGENTS, parseArgs, UsageError } from './args';
+import { Command, LOCAL_DEFAULT_AGENTS, parseArgs, RunCommand, UsageError } from './args';
+
+/** `agora run` with every default, for `-- cmd`. */
+function run(argv: string[], overrides: Partial<RunCommand> = {}): RunCommand {
+  return {
+    name: 'run',
+    master: undefined,
+    cpus: 0.1,
+    mem: 32,
+    role: '*',
+    taskName: undefined,
+    env: [],
+    timeoutSeconds: 60,
+    verbose: false,
+    argv,
+    ...overrides,
+  };
+}
 
 describe('parseArgs', () => {
   it.each<[string, string[], Command]>([
@@ -20,6 +37,43 @@ describe('parseArgs', () => {
     ['local with no agents', ['local', '--agents=0'], { name: 'local', agents: 0, port: 5050 }],
     ['local on free ports', ['local', '--port', '0'], { name: 'local', agents: LOCAL_DEFAULT_AGENTS, port: 0 }],
     ['local at the top of the port range', ['local', '--agents', '1', '--port', '65534'], { name: 'local', agents: 1, port: 65534 }],
+    ['help for run', ['help', 'run'], { name: 'help', topic: 'run' }],
+    ['run --help', ['run', '--help'], { name: 'help', topic: 'run' }],
+    ['run with defaults', ['run', '--', 'echo', 'hello'], run(['echo', 'hello'])],
+    ['run with one script word', ['run', '--', 'make && make test'], run(['make && make test'])],
+    [
+      'run with every flag',
+      [
+        'run', '--master', 'http://10.0.0.1:5050/', '--cpus', '0.5', '--mem=256', '--role', 'eng/batch', '--name', 'build',
+        '--env', 'A=1', '--env', 'B=x=y', '--timeout', '2.5', '--verbose', '--', 'make',
+      ],
+      run(['make'], {
+        master: 'http://10.0.0.1:5050',
+        cpus: 0.5,
+        mem: 256,
+        role: 'eng/batch',
+        taskName: 'build',
+        env: [{ name: 'A', value: '1' }, { name: 'B', value: 'x=y' }],
+        timeoutSeconds: 2.5,
+        verbose: true,
+      }),
+    ],
+    ['run --master host:port without a scheme', ['run', '--master', 'm1:5050', '--', 'ls'], run(['ls'], { master: 'http://m1:5050' })],
+    ['run --master https with a path prefix', ['run', '--master', 'https://proxy/mesos/', '--', 'ls'], run(['ls'], { master: 'https://proxy/mesos' })],
+    ['run --env with an empty value', ['run', '--env', 'EMPTY=', '--', 'env'], run(['env'], { env: [{ name: 'EMPTY', value: '' }] })],
+    ['run --env twice for one name: last value wins', ['run', '--env', 'A=1', '--env', 'A=2', '--', 'env'], run(['env'], { env: [{ name: 'A', value: '2' }] })],
+    ['run: flags after -- belong to the task', ['run', '--', 'ls', '--help', '--cpus', '9'], run(['ls', '--help', '--cpus', '9'])],
+    ['run: a second -- belongs to the task', ['run', '--', 'git', '--', 'x'], run(['git', '--', 'x'])],
+    ['run --cpus as a fraction with a leading dot', ['run', '--cpus', '.25', '--', 'true'], run(['true'], { cpus: 0.25 })],
+    ['agents', ['agents'], { name: 'agents', master: undefined, json: false }],
+    ['agents --json --master', ['agents', '--json', '--master', 'localhost:6050'], { name: 'agents', master: 'http://localhost:6050', json: true }],
+    ['frameworks --all', ['frameworks', '--all'], { name: 'frameworks', master: undefined, json: false, all: true }],
+    ['tasks', ['tasks'], { name: 'tasks', master: undefined, json: false, all: false, framework: undefined, limit: 1000 }],
+    [
+      'tasks with every flag',
+      ['tasks', '--all', '--framework', 'm-0001', '--limit', '50', '--json'],
+      { name: 'tasks', master: undefined, json: true, all: true, framework: 'm-0001', limit: 50 },
+    ],
   ])('%s', (_case, argv, expected) => {
     expect(parseArgs(argv)).toEqual(expected);
   });
@@ -45,6 +99,30 @@ describe('parseArgs', () => {
     ['too many agents', ['local', '--agents', '65'], "option '--agents' must be an integer from 0 to 64, got '65'", 'local'],
     ['an empty host', ['master', '--host', ''], "option '--host' needs an address", 'master'],
     ['agent ports past 65535', ['local', '--port', '65535', '--agents', '1'], "option '--port' 65535 leaves no room for 1 agent ports", 'local'],
+    ['run without a command', ['run'], "missing the command to run after '--'", 'run'],
+    ['run with -- and nothing after it', ['run', '--cpus', '1', '--'], "missing the command to run after '--'", 'run'],
+    ['run with the command but no --', ['run', 'echo', 'hi'], "unexpected argument 'echo'; put the command after '--', e.g. agora run -- echo", 'run'],
+    ['run with an unknown flag', ['run', '--cpu', '1', '--', 'ls'], "unknown option '--cpu'", 'run'],
+    ['run with a flag of another command', ['run', '--port', '1', '--', 'ls'], "unknown option '--port'", 'run'],
+    ['zero cpus', ['run', '--cpus', '0', '--', 'ls'], "option '--cpus' must be a positive number (at least 0.001), got '0'", 'run'],
+    ['cpus too small to represent', ['run', '--cpus', '0.0001', '--', 'ls'], "option '--cpus' must be a positive number (at least 0.001), got '0.0001'", 'run'],
+    ['negative mem', ['run', '--mem', '-5', '--', 'ls'], "option '--mem' must be a positive number (at least 0.001), got '-5'", 'run'],
+    ['a word for mem', ['run', '--mem', 'lots', '--', 'ls'], "option '--mem' must be a positive number (at least 0.001), got 'lots'", 'run'],
+    ['mem with a unit', ['run', '--mem', '1GB', '--', 'ls'], "option '--mem' must be a positive number (at least 0.001), got '1GB'", 'run'],
+    ['a zero timeout', ['run', '--timeout', '0', '--', 'ls'], "option '--timeout' must be a positive number (at least 0.001), got '0'", 'run'],
+    ['an env without =', ['run', '--env', 'FOO', '--', 'ls'], "option '--env' must be NAME=VALUE with NAME a shell variable name, got 'FOO'", 'run'],
+    ['an env with a bad name', ['run', '--env', '1X=2', '--', 'ls'], "option '--env' must be NAME=VALUE with NAME a shell variable name, got '1X=2'", 'run'],
+    ['an env without a name', ['run', '--env', '=v', '--', 'ls'], "option '--env' must be NAME=VALUE", 'run'],
+    ['a bad role', ['run', '--role', 'a//b', '--', 'ls'], "option '--role': role 'a//b' must not contain '//'", 'run'],
+    ['an empty name', ['run', '--name', '', '--', 'ls'], "option '--name' must not be empty", 'run'],
+    ['a master of another scheme', ['run', '--master', 'ftp://m', '--', 'ls'], "option '--master' must be an http:// or https:// URL, got 'ftp://m'", 'run'],
+    ['a master that is no URL', ['agents', '--master', 'http://a b'], "option '--master' must be a URL such as http://127.0.0.1:5050, got 'http://a b'", 'agents'],
+    ['an empty master', ['tasks', '--master='], "option '--master' needs a URL such as http://127.0.0.1:5050", 'tasks'],
+    ['a switch with a value', ['agents', '--json=yes'], "option '--json' takes no value", 'agents'],
+    ['-- where no command is taken', ['agents', '--', 'x'], "unexpected argument '--'", 'agents'],
+    ['a stray argument to tasks', ['tasks', 'running'], "unexpected argument 'running'", 'tasks'],
+    ['a zero task limit', ['tasks', '--limit', '0'], "option '--limit' must be an integer from 1 to 1000000, got '0'", 'tasks'],
+    ['--all for agents', ['agents', '--all'], "unknown option '--all'", 'agents'],
   ])('rejects %s', (_case, argv, message, command) => {
     let thrown: unknown;
     try {

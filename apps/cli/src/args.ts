@@ -2,15 +2,55 @@
  * Argument parsing for the `agora` command: a pure function from argv to a Command, throwing a
  * UsageError that names the offending argument. No I/O here, so every case is a table test.
  */
+import { validateRole } from '@agora/resources';
+import { normalizeMasterUrl } from './master-url';
 
 export type ServerCommandName = 'master' | 'agent' | 'local';
+/** Commands that talk to a running master. */
+export type ClientCommandName = 'run' | 'agents' | 'frameworks' | 'tasks';
+export type CommandName = ServerCommandName | ClientCommandName;
+
+/** One `--env NAME=VALUE` of `agora run`. */
+export interface EnvVar {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface RunCommand {
+  readonly name: 'run';
+  /** --master, normalized; undefined: AGORA_MASTER or the default. */
+  readonly master?: string;
+  readonly cpus: number;
+  /** MB. */
+  readonly mem: number;
+  readonly role: string;
+  /** --name; undefined: the CLI picks one. */
+  readonly taskName?: string;
+  readonly env: readonly EnvVar[];
+  /** How long to wait for a fitting offer. */
+  readonly timeoutSeconds: number;
+  readonly verbose: boolean;
+  /** Everything after `--`. */
+  readonly argv: readonly string[];
+}
 
 export type Command =
-  | { readonly name: 'help'; readonly topic?: ServerCommandName }
+  | { readonly name: 'help'; readonly topic?: CommandName }
   | { readonly name: 'version' }
   | { readonly name: 'master'; readonly port?: number; readonly host?: string }
   | { readonly name: 'agent'; readonly port?: number; readonly host?: string }
-  | { readonly name: 'local'; readonly agents: number; readonly port: number };
+  | { readonly name: 'local'; readonly agents: number; readonly port: number }
+  | RunCommand
+  | { readonly name: 'agents'; readonly master?: string; readonly json: boolean }
+  | { readonly name: 'frameworks'; readonly master?: string; readonly json: boolean; readonly all: boolean }
+  | {
+      readonly name: 'tasks';
+      readonly master?: string;
+      readonly json: boolean;
+      readonly all: boolean;
+      readonly framework?: string;
+      readonly limit: number;
+    };
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {
@@ -19,7 +59,7 @@ export class UsageError extends Error {
   constructor(
     message: string,
     /** The subcommand being parsed, so the hint can point at its own help. */
-    readonly command?: ServerCommandName,
+    readonly command?: CommandName,
   ) {
     super(message);
   }
@@ -29,7 +69,28 @@ export const LOCAL_DEFAULT_AGENTS = 3;
 export const LOCAL_MAX_AGENTS = 64;
 export const LOCAL_DEFAULT_PORT = 5050;
 
-type ValueParser = (raw: string, flag: string) => number | string;
+export const RUN_DEFAULT_CPUS = 0.1;
+export const RUN_DEFAULT_MEM = 32;
+export const RUN_DEFAULT_ROLE = '*';
+export const RUN_DEFAULT_TIMEOUT_SECONDS = 60;
+export const TASKS_DEFAULT_LIMIT = 1000;
+export const TASKS_MAX_LIMIT = 1_000_000;
+
+type Value = number | string;
+type ValueParser = (raw: string, flag: string) => Value;
+
+/**
+ * What a flag takes: one value (`--port 5050`; repeated, the last wins), no value (`--json`), or
+ * a value that may be repeated and accumulates (`--env A=1 --env B=2`).
+ */
+type OptionSpec =
+  | { readonly kind: 'value'; readonly parse: ValueParser }
+  | { readonly kind: 'switch' }
+  | { readonly kind: 'list'; readonly parse: ValueParser };
+
+const value = (parse: ValueParser): OptionSpec => ({ kind: 'value', parse });
+const list = (parse: ValueParser): OptionSpec => ({ kind: 'list', parse });
+const SWITCH: OptionSpec = { kind: 'switch' };
 
 const port: ValueParser = (raw, flag) => integer(raw, flag, 0, 65535);
 const host: ValueParser = (raw, flag) => {
@@ -37,15 +98,62 @@ const host: ValueParser = (raw, flag) => {
   return raw;
 };
 const agentCount: ValueParser = (raw, flag) => integer(raw, flag, 0, LOCAL_MAX_AGENTS);
+const master: ValueParser = (raw, flag) => {
+  const url = normalizeMasterUrl(raw);
+  if (url instanceof Error) throw new UsageError(`option '${flag}' ${url.message}`);
+  return url;
+};
+const nonEmpty: ValueParser = (raw, flag) => {
+  if (raw.trim() === '') throw new UsageError(`option '${flag}' must not be empty`);
+  return raw;
+};
+const role: ValueParser = (raw, flag) => {
+  const problem = validateRole(raw);
+  if (problem !== undefined) throw new UsageError(`option '${flag}': ${problem}`);
+  return raw;
+};
+const envVar: ValueParser = (raw, flag) => {
+  const equals = raw.indexOf('=');
+  const name = equals === -1 ? '' : raw.slice(0, equals);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new UsageError(`option '${flag}' must be NAME=VALUE with NAME a shell variable name, got '${raw}'`);
+  }
+  return raw;
+};
+const taskLimit: ValueParser = (raw, flag) => integer(raw, flag, 1, TASKS_MAX_LIMIT);
 
 /** The options each subcommand accepts; anything else is an error naming the flag. */
-const OPTIONS: Record<ServerCommandName, Record<string, ValueParser>> = {
-  master: { port, host },
-  agent: { port, host },
-  local: { agents: agentCount, port },
+const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
+  master: { port: value(port), host: value(host) },
+  agent: { port: value(port), host: value(host) },
+  local: { agents: value(agentCount), port: value(port) },
+  run: {
+    master: value(master),
+    cpus: value(positive),
+    mem: value(positive),
+    role: value(role),
+    name: value(nonEmpty),
+    env: list(envVar),
+    timeout: value(positive),
+    verbose: SWITCH,
+  },
+  agents: { master: value(master), json: SWITCH },
+  frameworks: { master: value(master), json: SWITCH, all: SWITCH },
+  tasks: { master: value(master), json: SWITCH, all: SWITCH, framework: value(nonEmpty), limit: value(taskLimit) },
 };
 
-const COMMANDS = Object.keys(OPTIONS) as ServerCommandName[];
+/** Commands that take a command line of their own after `--`. */
+const TAKES_TRAILING_COMMAND: ReadonlySet<CommandName> = new Set<CommandName>(['run']);
+
+const COMMANDS = Object.keys(OPTIONS) as CommandName[];
+
+type Values = Record<string, Value | true | Value[]>;
+
+interface ParsedOptions {
+  readonly values: Values;
+  /** The words after `--`, when the command takes them and `--` was given. */
+  readonly trailing?: readonly string[];
+}
 
 export function parseArgs(argv: readonly string[]): Command {
   const [first, ...rest] = argv;
@@ -60,12 +168,33 @@ export function parseArgs(argv: readonly string[]): Command {
 
   const options = parseOptions(first, rest);
   if (options === 'help') return { name: 'help', topic: first };
+  const { values } = options;
   switch (first) {
     case 'master':
     case 'agent':
-      return { name: first, port: options.port as number | undefined, host: options.host as string | undefined };
+      return { name: first, port: values.port as number | undefined, host: values.host as string | undefined };
     case 'local':
-      return localCommand(options);
+      return localCommand(values);
+    case 'run':
+      return runCommand(options);
+    case 'agents':
+      return { name: 'agents', master: values.master as string | undefined, json: values.json === true };
+    case 'frameworks':
+      return {
+        name: 'frameworks',
+        master: values.master as string | undefined,
+        json: values.json === true,
+        all: values.all === true,
+      };
+    case 'tasks':
+      return {
+        name: 'tasks',
+        master: values.master as string | undefined,
+        json: values.json === true,
+        all: values.all === true,
+        framework: values.framework as string | undefined,
+        limit: (values.limit as number | undefined) ?? TASKS_DEFAULT_LIMIT,
+      };
   }
 }
 
@@ -77,23 +206,34 @@ function parseHelp(rest: readonly string[]): Command {
   return { name: 'help', topic };
 }
 
-function parseOptions(
-  command: ServerCommandName,
-  args: readonly string[],
-): Record<string, number | string> | 'help' {
+function parseOptions(command: CommandName, args: readonly string[]): ParsedOptions | 'help' {
   const accepted = OPTIONS[command];
-  const values: Record<string, number | string> = {};
+  const values: Values = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    if (arg === '--') {
+      // Everything after `--` belongs to the task, even words that look like our flags.
+      if (!TAKES_TRAILING_COMMAND.has(command)) throw new UsageError(`unexpected argument '--'`, command);
+      return { values, trailing: args.slice(i + 1) };
+    }
     if (arg === '--help' || arg === '-h') return 'help';
-    if (!arg.startsWith('-')) throw new UsageError(`unexpected argument '${arg}'`, command);
+    if (!arg.startsWith('-')) {
+      const hint = TAKES_TRAILING_COMMAND.has(command) ? `; put the command after '--', e.g. agora ${command} -- ${arg}` : '';
+      throw new UsageError(`unexpected argument '${arg}'${hint}`, command);
+    }
     if (!arg.startsWith('--')) throw new UsageError(`unknown option '${arg}'`, command);
 
     const equals = arg.indexOf('=');
     const name = arg.slice(2, equals === -1 ? undefined : equals);
     const flag = `--${name}`;
-    const parse = Object.hasOwn(accepted, name) ? accepted[name] : undefined;
-    if (parse === undefined) throw new UsageError(`unknown option '${flag}'`, command);
+    const spec = Object.hasOwn(accepted, name) ? accepted[name] : undefined;
+    if (spec === undefined) throw new UsageError(`unknown option '${flag}'`, command);
+
+    if (spec.kind === 'switch') {
+      if (equals !== -1) throw new UsageError(`option '${flag}' takes no value`, command);
+      values[name] = true;
+      continue;
+    }
 
     let raw: string | undefined;
     if (equals !== -1) {
@@ -102,19 +242,26 @@ function parseOptions(
       raw = args[++i];
     }
     if (raw === undefined) throw new UsageError(`option '${flag}' needs a value`, command);
+    let parsed: Value;
     try {
-      values[name] = parse(raw, flag);
+      parsed = spec.parse(raw, flag);
     } catch (error) {
       if (error instanceof UsageError) throw new UsageError(error.message, command);
       throw error;
     }
+    if (spec.kind === 'list') {
+      const previous = values[name];
+      values[name] = [...(Array.isArray(previous) ? previous : []), parsed];
+    } else {
+      values[name] = parsed;
+    }
   }
-  return values;
+  return { values };
 }
 
-function localCommand(options: Record<string, number | string>): Command {
-  const agents = (options.agents as number | undefined) ?? LOCAL_DEFAULT_AGENTS;
-  const masterPort = (options.port as number | undefined) ?? LOCAL_DEFAULT_PORT;
+function localCommand(values: Values): Command {
+  const agents = (values.agents as number | undefined) ?? LOCAL_DEFAULT_AGENTS;
+  const masterPort = (values.port as number | undefined) ?? LOCAL_DEFAULT_PORT;
   if (masterPort !== 0 && masterPort + agents > 65535) {
     throw new UsageError(
       `option '--port' ${masterPort} leaves no room for ${agents} agent ports after it (highest port is 65535)`,
@@ -122,6 +269,34 @@ function localCommand(options: Record<string, number | string>): Command {
     );
   }
   return { name: 'local', agents, port: masterPort };
+}
+
+function runCommand({ values, trailing }: ParsedOptions): RunCommand {
+  if (trailing === undefined || trailing.length === 0) {
+    throw new UsageError(`missing the command to run after '--', e.g. agora run -- echo hello`, 'run');
+  }
+  return {
+    name: 'run',
+    master: values.master as string | undefined,
+    cpus: (values.cpus as number | undefined) ?? RUN_DEFAULT_CPUS,
+    mem: (values.mem as number | undefined) ?? RUN_DEFAULT_MEM,
+    role: (values.role as string | undefined) ?? RUN_DEFAULT_ROLE,
+    taskName: values.name as string | undefined,
+    env: envVars((values.env as string[] | undefined) ?? []),
+    timeoutSeconds: (values.timeout as number | undefined) ?? RUN_DEFAULT_TIMEOUT_SECONDS,
+    verbose: values.verbose === true,
+    argv: trailing,
+  };
+}
+
+/** `NAME=VALUE` pairs in order; a name given twice keeps its first place and its last value. */
+function envVars(pairs: readonly string[]): EnvVar[] {
+  const byName = new Map<string, string>();
+  for (const pair of pairs) {
+    const equals = pair.indexOf('=');
+    byName.set(pair.slice(0, equals), pair.slice(equals + 1));
+  }
+  return [...byName].map(([name, value]) => ({ name, value }));
 }
 
 function integer(raw: string, flag: string, min: number, max: number): number {
@@ -132,6 +307,18 @@ function integer(raw: string, flag: string, min: number, max: number): number {
   return value;
 }
 
-function isCommand(word: string): word is ServerCommandName {
+/**
+ * A positive decimal number. Mesos keeps scalars to three decimal places, so anything that
+ * rounds to zero there (0.0004 cpus) is refused rather than silently becoming nothing.
+ */
+function positive(raw: string, flag: string): number {
+  const value = /^(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || Math.round(value * 1000) <= 0) {
+    throw new UsageError(`option '${flag}' must be a positive number (at least 0.001), got '${raw}'`);
+  }
+  return value;
+}
+
+function isCommand(word: string): word is CommandName {
   return (COMMANDS as string[]).includes(word);
 }

@@ -1,9 +1,19 @@
+import { FakeMaster } from './testing/fake-master';
 import { CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './cli';
 
-function captureIo(): CliIo & { stdout: string[]; stderr: string[] } {
+function captureIo(): CliIo & { stdout: string[]; stderr: string[]; bytesOut: Buffer[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (text) => stdout.push(text), err: (text) => stderr.push(text) };
+  const bytesOut: Buffer[] = [];
+  return {
+    stdout,
+    stderr,
+    bytesOut,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    writeOut: (data) => bytesOut.push(Buffer.from(data)),
+    writeErr: (data) => stderr.push(Buffer.from(data).toString('utf8')),
+  };
 }
 
 /** Stops as soon as the server is up, standing in for a signal. */
@@ -43,7 +53,121 @@ describe('runCli', () => {
 
   it('exits 1 when the configuration is invalid', async () => {
     const io = captureIo();
-    expect(await runCli(['agent', '--host', 'not a host', '--port', '0'], io, stopAtOnce)).toBe(EXIT_FAILURE);
+    expect(await runCli(['agent', '--host', 'not a host', '--port', '0'], io, { waitForStop: stopAtOnce })).toBe(EXIT_FAILURE);
     expect(io.stderr.join('\n')).toMatch(/^agora agent: invalid configuration:\n {2}- host="not a host": /);
+  });
+
+  it('exits 2 when AGORA_MASTER is not a master URL, naming the variable', async () => {
+    const io = captureIo();
+    expect(await runCli(['agents'], io, { env: { master: 'ftp://m' } })).toBe(EXIT_USAGE);
+    expect(io.stderr).toEqual([
+      "agora agents: environment variable AGORA_MASTER must be an http:// or https:// URL, got 'ftp://m'",
+      "Run 'agora agents --help' for usage.",
+    ]);
+  });
+});
+
+describe('operator commands', () => {
+  let master: FakeMaster;
+
+  beforeEach(async () => {
+    master = await FakeMaster.start({
+      getJson: {
+        '/slaves': { slaves: [{ id: 'm-S0', hostname: 'h', port: 5051, resources: { cpus: 2, mem: 1024, disk: 10 }, used_resources: {}, active: true }] },
+        '/tasks?limit=5&framework_id=m-0001': { tasks: [] },
+      },
+    });
+  });
+
+  afterEach(() => master.close());
+
+  it('prints a table of the agents from /slaves of the master in AGORA_MASTER', async () => {
+    const io = captureIo();
+    expect(await runCli(['agents'], io, { env: { master: master.url } })).toBe(EXIT_OK);
+    expect(io.stdout.join('\n').split('\n')).toEqual([
+      'ID    HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)',
+      'm-S0  h:5051    0/2   0/1024    0/10       yes     -',
+    ]);
+    expect(master.gets).toEqual(['/slaves']);
+  });
+
+  it('prints the master’s JSON with --json; --master wins over AGORA_MASTER', async () => {
+    const io = captureIo();
+    expect(await runCli(['agents', '--json', '--master', master.url], io, { env: { master: 'http://127.0.0.1:1' } })).toBe(EXIT_OK);
+    expect(JSON.parse(io.stdout.join('\n'))).toEqual({
+      slaves: [{ id: 'm-S0', hostname: 'h', port: 5051, resources: { cpus: 2, mem: 1024, disk: 10 }, used_resources: {}, active: true }],
+    });
+  });
+
+  it('asks /tasks for one framework’s tasks, as many as --limit', async () => {
+    const io = captureIo();
+    expect(await runCli(['tasks', '--framework', 'm-0001', '--limit', '5', '--master', master.url], io)).toBe(EXIT_OK);
+    expect(master.gets).toEqual(['/tasks?limit=5&framework_id=m-0001']);
+    expect(io.stdout).toEqual(['ID  NAME  FRAMEWORK  AGENT  STATE  CPUS  MEM (MB)']);
+  });
+
+  it('exits 1 with the master’s answer when it refuses', async () => {
+    const io = captureIo();
+    expect(await runCli(['frameworks', '--master', master.url], io)).toBe(EXIT_FAILURE);
+    expect(io.stderr).toEqual([`agora frameworks: the master at ${master.url}: GET /frameworks answered 404 Not Found: no such endpoint`]);
+  });
+
+  it('exits 1 naming the master when nothing listens there', async () => {
+    const url = master.url;
+    await master.close();
+    master = await FakeMaster.start(); // for afterEach
+    const io = captureIo();
+    expect(await runCli(['tasks'], io, { env: { master: url } })).toBe(EXIT_FAILURE);
+    expect(io.stderr).toEqual([
+      `agora tasks: cannot reach the master at ${url} (connection refused); is it running?`,
+      'Point --master or AGORA_MASTER at another master if it runs elsewhere.',
+    ]);
+  });
+});
+
+describe('agora run', () => {
+  it('launches the words after -- as one shell command, each word quoted', async () => {
+    const master = await FakeMaster.start();
+    try {
+      const io = captureIo();
+      const exit = runCli(['run', '--master', master.url, '--cpus', '0.5', '--env', 'GREETING=hi', '--', 'echo', 'a b'], io, {
+        onInterrupt: () => () => undefined,
+      });
+      await master.nextCall('SUBSCRIBE');
+      master.send({
+        type: 'OFFERS',
+        offers: {
+          offers: [
+            {
+              id: { value: 'O1' },
+              framework_id: { value: master.frameworkId },
+              agent_id: { value: 'S1' },
+              hostname: 'h',
+              resources: [
+                { name: 'cpus', type: 'SCALAR', scalar: { value: 1 } },
+                { name: 'mem', type: 'SCALAR', scalar: { value: 64 } },
+              ],
+            },
+          ],
+        },
+      });
+      const accept = await master.nextCall('ACCEPT');
+      const [operation] = accept.body.accept.operations ?? [];
+      const task = operation.type === 'LAUNCH' ? operation.launch.task_infos?.[0] : undefined;
+      expect(task?.command).toEqual({ value: "echo 'a b'", shell: true, environment: { variables: [{ name: 'GREETING', value: 'hi' }] } });
+      expect(task?.name).toBe('agora-run');
+      expect(task?.task_id.value).toMatch(/^agora-run-[0-9a-f]{12}$/);
+      expect(task?.resources?.map((r) => [r.name, r.scalar?.value])).toEqual([['cpus', 0.5], ['mem', 32]]);
+
+      master.send({
+        type: 'UPDATE',
+        update: { status: { task_id: { value: task?.task_id.value ?? '' }, state: 'TASK_FAILED', message: 'Command exited with status 7', source: 'SOURCE_EXECUTOR' } },
+      });
+      expect(await exit).toBe(7);
+      // No url in the offer: the user is told the output cannot be shown.
+      expect(io.stderr).toEqual(["agora run: the offer does not say where agent S1 listens; the task's output cannot be shown"]);
+    } finally {
+      await master.close();
+    }
   });
 });

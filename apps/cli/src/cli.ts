@@ -1,19 +1,45 @@
-import { ConfigError, ListenError, stopOnSignals } from '@agora/nest-common';
+import { userInfo } from 'node:os';
+import { agoraVersion, ConfigError, ListenError, stopOnSignals } from '@agora/nest-common';
 import { bootstrapAgent } from '../../agent/src/bootstrap';
 import { bootstrapMaster } from '../../master/src/bootstrap';
-import { Command, parseArgs, UsageError } from './args';
+import { ClientCommandName, Command, parseArgs, RunCommand, UsageError } from './args';
+import { CliEnvironment, MASTER_VARIABLE, readCliEnvironment } from './config/cli-environment';
+import { HttpStatusError, UnreachableError } from './http/http-client';
+import { onProcessInterrupt } from './lifecycle/interrupts';
 import { startLocalCluster } from './local-cluster';
+import { DEFAULT_MASTER_URL, normalizeMasterUrl } from './master-url';
+import { queryMaster } from './operator/operator-commands';
+import { shellCommand } from './run/shell-quote';
+import { newTaskId, runTask } from './run/task-run';
+import type { SandboxFiles } from './sandbox/agent-files';
 import { usage } from './usage';
-import { agoraVersion } from './version';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
+  /** A line on stdout. */
   out(text: string): void;
+  /** A line on stderr. */
   err(text: string): void;
+  /** Bytes on stdout as they come (a task's output). */
+  writeOut(data: Uint8Array): void;
+  /** Bytes on stderr as they come. */
+  writeErr(data: Uint8Array): void;
 }
 
 /** Blocks until the process is asked to stop, then runs `stop`. Tests replace it. */
 export type WaitForStop = (stop: () => Promise<void>, log: (message: string) => void) => Promise<unknown>;
+
+/** What the CLI takes from its surroundings; every field has the real process's as default. */
+export interface CliDeps {
+  readonly waitForStop?: WaitForStop;
+  /** Ctrl+C for `agora run`: calls `handler` on each SIGINT/SIGTERM, returns the unsubscribe. */
+  readonly onInterrupt?: (handler: () => void) => () => void;
+  readonly env?: CliEnvironment;
+  /** The files API of an agent (`agora run` reads the task's output through it). */
+  readonly filesFor?: (agentBase: string) => SandboxFiles;
+  /** How often `agora run` polls the task's output (default 200 ms). */
+  readonly pollIntervalMs?: number;
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -21,16 +47,15 @@ export const EXIT_USAGE = 2;
 
 /**
  * Runs one `agora` invocation and resolves with its exit status: 0 on success (servers: after a
- * clean stop), 1 when a process cannot start (bad configuration, port taken), 2 for a bad command line.
+ * clean stop), 1 when a process cannot start or the master cannot answer, 2 for a bad command
+ * line. `agora run` exits with its task's status instead.
  */
-export async function runCli(
-  argv: readonly string[],
-  io: CliIo,
-  waitForStop: WaitForStop = stopOnSignals,
-): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   let command: Command;
+  let master: string;
   try {
     command = parseArgs(argv);
+    master = isClientCommand(command) ? resolveMaster(command, deps.env ?? readCliEnvironment()) : '';
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     const prefix = error.command ? `agora ${error.command}` : 'agora';
@@ -40,18 +65,28 @@ export async function runCli(
   }
 
   try {
-    return await execute(command, io, waitForStop);
+    return await execute(command, master, io, deps);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ListenError) {
       io.err(`agora ${command.name}: ${error.message}`);
+      return EXIT_FAILURE;
+    }
+    if (error instanceof UnreachableError) {
+      io.err(`agora ${command.name}: cannot reach the master at ${master} (${error.reason}); is it running?`);
+      io.err(`Point --master or ${MASTER_VARIABLE} at another master if it runs elsewhere.`);
+      return EXIT_FAILURE;
+    }
+    if (error instanceof HttpStatusError) {
+      io.err(`agora ${command.name}: the master at ${master}: ${error.message}`);
       return EXIT_FAILURE;
     }
     throw error;
   }
 }
 
-async function execute(command: Command, io: CliIo, waitForStop: WaitForStop): Promise<number> {
+async function execute(command: Command, master: string, io: CliIo, deps: CliDeps): Promise<number> {
   const log = (message: string): void => io.err(`agora ${command.name}: ${message}`);
+  const waitForStop = deps.waitForStop ?? stopOnSignals;
   switch (command.name) {
     case 'help':
       io.out(usage(command.topic));
@@ -78,5 +113,62 @@ async function execute(command: Command, io: CliIo, waitForStop: WaitForStop): P
       log('stopped');
       return EXIT_OK;
     }
+    case 'run':
+      return run(command, master, io, deps, log);
+    case 'agents':
+    case 'frameworks':
+    case 'tasks':
+      io.out(await queryMaster(master, command));
+      return EXIT_OK;
+  }
+}
+
+function run(command: RunCommand, master: string, io: CliIo, deps: CliDeps, log: (line: string) => void): Promise<number> {
+  return runTask(
+    {
+      master,
+      user: currentUser(),
+      role: command.role,
+      task: {
+        taskId: newTaskId(),
+        name: command.taskName ?? 'agora-run',
+        command: shellCommand(command.argv),
+        env: command.env,
+        cpus: command.cpus,
+        mem: command.mem,
+      },
+      timeoutSeconds: command.timeoutSeconds,
+      verbose: command.verbose,
+    },
+    {
+      io: { writeOut: (data) => io.writeOut(data), writeErr: (data) => io.writeErr(data), log },
+      onInterrupt: deps.onInterrupt ?? onProcessInterrupt,
+      filesFor: deps.filesFor,
+      pollIntervalMs: deps.pollIntervalMs,
+    },
+  );
+}
+
+type ClientCommand = Extract<Command, { name: ClientCommandName }>;
+
+function isClientCommand(command: Command): command is ClientCommand {
+  return command.name === 'run' || command.name === 'agents' || command.name === 'frameworks' || command.name === 'tasks';
+}
+
+/** --master, else AGORA_MASTER (validated like the flag), else the default. */
+function resolveMaster(command: ClientCommand, env: CliEnvironment): string {
+  if (command.master !== undefined) return command.master;
+  if (env.master === undefined) return DEFAULT_MASTER_URL;
+  const url = normalizeMasterUrl(env.master);
+  if (url instanceof Error) throw new UsageError(`environment variable ${MASTER_VARIABLE} ${url.message}`, command.name);
+  return url;
+}
+
+/** FrameworkInfo.user: who runs the task. A uid without a passwd entry has no name to give. */
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.getuid?.() === 0 ? 'root' : 'nobody';
   }
 }

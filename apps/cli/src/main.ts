@@ -5,6 +5,8 @@ import { runCli } from './cli';
 runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  writeOut: (data) => process.stdout.write(data),
+  writeErr: (data) => process.stderr.write(data),
 }).then(
   (status) => {
     process.exitCode = status;
