@@ -1,7 +1,15 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
-import { Env, serve } from '@agora/nest-common';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type BusTransport, NatsTransport } from '@agora/bus';
+import { ConfigError, Env, serve } from '@agora/nest-common';
+import { agoraVersion } from '@agora/nest-common';
 import { AgentModule } from './app.module';
-import { loadAgentConfig } from './config/agent.config';
+import { loadAgentConfig, workDirOf } from './config/agent.config';
+import { AgentLifecycle } from './lifecycle/agent-lifecycle';
+import { resolveAgentProfile } from './machine/agent-profile';
+import { probeMachine } from './machine/machine-probe';
+import type { AddressInfo } from 'node:net';
 
 export interface AgentOptions {
   /** Overrides AGORA_AGENT_PORT; 0 picks a free port. */
@@ -14,19 +22,58 @@ export interface AgentOptions {
   readonly name?: string;
   /** Replaces the console logger; `false` silences logging (tests). */
   readonly logger?: LoggerService | false;
+  /**
+   * The bus to the master. `agora local` passes the in-process transport it shares with its
+   * master; the agent then leaves closing it to the caller. Without one the agent connects to
+   * NATS_URL itself.
+   */
+  readonly transport?: BusTransport;
+  /** Overrides AGORA_AGENT_WORK_DIR. */
+  readonly workDir?: string;
+  /** Overrides AGORA_AGENT_RESOURCES (text form). */
+  readonly resources?: string;
+  /** Overrides AGORA_AGENT_ATTRIBUTES (text form). */
+  readonly attributes?: string;
+  /** Overrides AGORA_AGENT_HOSTNAME. */
+  readonly hostname?: string;
 }
 
 /**
- * Validates the configuration, starts an agent and resolves once it listens. The caller owns
- * the returned app and closes it (`agora agent`, `agora local` and tests all start it this way).
- * Throws ConfigError for bad configuration and ListenError when the port cannot be bound.
+ * Validates the configuration, starts an agent and resolves once it listens and has begun
+ * registering with the master. The caller owns the returned app: its close() kills the tasks,
+ * stops registration and status updates, and leaves the bus (`agora agent`, `agora local` and
+ * tests all start it this way). Throws ConfigError for bad configuration (including no bus at
+ * all), ListenError when the port cannot be bound, BusClosedError when NATS cannot be reached.
  */
 export async function bootstrapAgent(options: AgentOptions = {}): Promise<INestApplication> {
-  const config = loadAgentConfig({ port: options.port, host: options.host }, options.env);
-  return serve(AgentModule.forRoot(config), {
-    name: options.name ?? 'agent',
-    port: config.port,
-    host: config.host,
-    logger: options.logger,
-  });
+  const config = loadAgentConfig(
+    { port: options.port, host: options.host, workDir: options.workDir, resources: options.resources, attributes: options.attributes, hostname: options.hostname },
+    options.env,
+  );
+  if (options.transport === undefined && config.natsUrl === undefined) {
+    throw new ConfigError([
+      'NATS_URL (not set): the agent registers with its master over NATS; set it to the NATS server, e.g. nats://127.0.0.1:4222',
+    ]);
+  }
+  const workDir = resolve(workDirOf(config));
+  await mkdir(workDir, { recursive: true });
+  const profile = resolveAgentProfile(config, workDir, await probeMachine(workDir));
+  const transport =
+    options.transport ?? (await NatsTransport.connect({ url: config.natsUrl as string, name: `agora-agent-${config.hostname}` }));
+  const ownsTransport = options.transport === undefined;
+  let app: INestApplication | undefined;
+  try {
+    app = await serve(AgentModule.forRoot({ config, profile, version: agoraVersion(), transport, ownsTransport }), {
+      name: options.name ?? 'agent',
+      port: config.port,
+      host: config.host,
+      logger: options.logger,
+    });
+    await app.get(AgentLifecycle).start((app.getHttpServer().address() as AddressInfo).port);
+    return app;
+  } catch (error) {
+    if (app !== undefined) await app.close();
+    else if (ownsTransport) await transport.close();
+    throw error;
+  }
 }

@@ -1,4 +1,9 @@
+import { hostname as machineHostname } from 'node:os';
+import { IsInt, IsIP, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Env, FromEnv, IsHost, IsPort, loadConfig } from '@agora/nest-common';
+import { IsAttributeText, IsNatsUrl, IsNotBelow, IsResourceText } from './agent-validators';
+
+const MS = { message: 'must be a whole number of milliseconds' };
 
 /**
  * The agent's configuration: the only place the agent reads the environment. Validated at
@@ -14,6 +19,83 @@ export class AgentConfig {
   @FromEnv('AGORA_AGENT_HOST')
   @IsHost()
   readonly host: string = '0.0.0.0';
+
+  /** The name offers and the web UI show for this machine (AgentInfo.hostname). */
+  @FromEnv('AGORA_AGENT_HOSTNAME')
+  @Matches(/^[^\s/]+$/, { message: 'must be a host name without spaces or slashes' })
+  readonly hostname: string = machineHostname();
+
+  /**
+   * The address the master and frameworks use to reach this agent's HTTP API (the `ip` of
+   * register/reregister, which becomes the offers' `url`). Loopback by default, since a bind
+   * address of 0.0.0.0 says nothing about where the agent can be reached.
+   */
+  @FromEnv('AGORA_AGENT_ADVERTISE_IP')
+  @IsIP(undefined, { message: 'must be an IPv4 or IPv6 address' })
+  readonly advertiseIp: string = '127.0.0.1';
+
+  /** Sandboxes and the agent's meta data; `.agora/agent-<port>` when unset (workDirOf). */
+  @FromEnv('AGORA_AGENT_WORK_DIR')
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'must not be empty' })
+  readonly workDir?: string = undefined;
+
+  /** `cpus:4;mem:8192;ports:[31000-32000]`; what is left out is detected (machine/agent-resources.ts). */
+  @FromEnv('AGORA_AGENT_RESOURCES')
+  @IsOptional()
+  @IsResourceText()
+  readonly resources?: string = undefined;
+
+  /** `rack:r1;zone:a;level:10;keys:[1000-1500]`, passed to offers uninterpreted. */
+  @FromEnv('AGORA_AGENT_ATTRIBUTES')
+  @IsOptional()
+  @IsAttributeText()
+  readonly attributes?: string = undefined;
+
+  /** The bus to the master. Unset is only valid when the caller hands in a transport (`agora local`). */
+  @FromEnv('NATS_URL')
+  @IsOptional()
+  @IsNatsUrl()
+  readonly natsUrl?: string = undefined;
+
+  /** First resend of an unacknowledged status update (Mesos STATUS_UPDATE_RETRY_INTERVAL_MIN). */
+  @FromEnv('AGORA_STATUS_UPDATE_RETRY_MIN_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(86_400_000)
+  readonly statusUpdateRetryMinMs: number = 10_000;
+
+  /** The resend interval doubles up to this (Mesos STATUS_UPDATE_RETRY_INTERVAL_MAX). */
+  @FromEnv('AGORA_STATUS_UPDATE_RETRY_MAX_MS')
+  @IsInt(MS)
+  @Max(86_400_000)
+  @IsNotBelow('statusUpdateRetryMinMs', { message: 'must not be below AGORA_STATUS_UPDATE_RETRY_MIN_MS' })
+  readonly statusUpdateRetryMaxMs: number = 600_000;
+
+  /** SIGTERM-to-SIGKILL grace of a kill when neither the kill nor the task names one (Mesos: 3 s). */
+  @FromEnv('AGORA_KILL_GRACE_MS')
+  @IsInt(MS)
+  @Min(0)
+  @Max(86_400_000)
+  readonly killGraceMs: number = 3000;
+
+  /** How long one register/reregister request waits for the master's answer. */
+  @FromEnv('AGORA_REGISTRATION_TIMEOUT_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(3_600_000)
+  readonly registrationTimeoutMs: number = 5000;
+
+  /**
+   * Registration retries wait a random time in [0, factor × 2^n], capped at one minute
+   * (Mesos --registration_backoff_factor, 1 s). Tests shorten it.
+   */
+  @FromEnv('AGORA_REGISTRATION_BACKOFF_FACTOR_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(60_000)
+  readonly registrationBackoffFactorMs: number = 1000;
 }
 
 export function loadAgentConfig(
@@ -21,4 +103,9 @@ export function loadAgentConfig(
   env: Env = process.env,
 ): AgentConfig {
   return loadConfig(AgentConfig, env, overrides);
+}
+
+/** The work dir: as configured, or `.agora/agent-<port>` relative to the current directory. */
+export function workDirOf(config: AgentConfig): string {
+  return config.workDir ?? `.agora/agent-${config.port}`;
 }

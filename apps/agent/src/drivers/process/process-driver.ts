@@ -1,0 +1,235 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Clock, type TimerHandle } from '../../clock/clock';
+import {
+  type TaskDriver,
+  type TaskExit,
+  type TaskInspection,
+  type TaskLaunch,
+  TaskStartError,
+  type TaskStats,
+  UnknownContainerError,
+} from '../task-driver';
+import { Cgroups, type TaskCgroup } from './cgroups';
+import { commandLine, enteringCgroup } from './command-line';
+
+/** The PATH a task gets unless its CommandInfo sets one: the agent's own may be anything. */
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every common architecture. */
+const TICKS_PER_SECOND = 100;
+const PAGE_BYTES = 4096;
+
+interface ProcessRun {
+  readonly containerId: string;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly cgroup: TaskCgroup | undefined;
+  readonly exited: Promise<TaskExit>;
+  exit?: TaskExit;
+  terminating: boolean;
+  killAt?: number;
+  killTimer?: TimerHandle;
+}
+
+/**
+ * Runs a task as a process group of its own (`detached`, so `setsid`): signals go to the whole
+ * group, and when the main process ends whatever it left behind is killed with it, the way a
+ * container ends with its init. Output is appended to the sandbox's `stdout` and `stderr`
+ * files, which the files API serves. Limits are cgroup v2 where available (cgroups.ts).
+ */
+export class ProcessDriver implements TaskDriver {
+  readonly name = 'process';
+  private readonly runs = new Map<string, ProcessRun>();
+
+  constructor(
+    private readonly cgroups: Cgroups,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(launch: TaskLaunch): Promise<TaskInspection> {
+    if (this.runs.has(launch.containerId)) throw new TaskStartError(`container ${launch.containerId} already runs`);
+    const line = commandLine(launch.command);
+    const stdout = await openOutput(launch.stdoutPath);
+    const stderr = await openOutput(launch.stderrPath).catch(async (e: unknown) => {
+      await stdout.close();
+      throw e;
+    });
+    let cgroup: TaskCgroup | undefined;
+    try {
+      cgroup = await this.cgroups.create(launch.containerId, launch.limits);
+      const exec = cgroup === undefined ? line : enteringCgroup(cgroup.procsFile, line);
+      const child = spawn(exec.file, [...exec.args], {
+        argv0: exec.argv0,
+        cwd: launch.sandbox,
+        env: { PATH: DEFAULT_PATH, HOME: launch.sandbox, ...launch.env },
+        detached: true,
+        stdio: ['ignore', stdout.fd, stderr.fd],
+      });
+      const pid = await spawned(child);
+      const run = this.track(launch.containerId, child, pid, cgroup);
+      return inspection(run);
+    } catch (e) {
+      if (cgroup !== undefined) await this.cgroups.remove(cgroup);
+      if (e instanceof TaskStartError) throw e;
+      throw new TaskStartError(`Failed to launch task subprocess: ${(e as Error).message}`, { cause: e });
+    } finally {
+      // The child has its own copies of the descriptors.
+      await stdout.close();
+      await stderr.close();
+    }
+  }
+
+  wait(containerId: string): Promise<TaskExit> {
+    return this.get(containerId).exited;
+  }
+
+  stop(containerId: string, graceMs: number): Promise<TaskExit> {
+    const run = this.get(containerId);
+    if (run.exit !== undefined) return run.exited;
+    if (!run.terminating) {
+      run.terminating = true;
+      signalGroup(run.pid, 'SIGTERM');
+    }
+    const killAt = this.clock.now() + Math.max(0, graceMs);
+    if (run.killAt === undefined || killAt < run.killAt) {
+      run.killTimer?.cancel();
+      run.killAt = killAt;
+      run.killTimer = this.clock.after(Math.max(0, graceMs), () => {
+        if (run.exit === undefined) signalGroup(run.pid, 'SIGKILL');
+      });
+    }
+    return run.exited;
+  }
+
+  async destroy(containerId: string): Promise<void> {
+    const run = this.runs.get(containerId);
+    if (run === undefined) return;
+    if (run.exit === undefined) signalGroup(run.pid, 'SIGKILL');
+    await run.exited;
+    this.runs.delete(containerId);
+  }
+
+  inspect(containerId: string): TaskInspection | undefined {
+    const run = this.runs.get(containerId);
+    return run === undefined ? undefined : inspection(run);
+  }
+
+  async stats(containerId: string): Promise<TaskStats | undefined> {
+    const run = this.runs.get(containerId);
+    if (run === undefined || run.exit !== undefined) return undefined;
+    const timestamp = this.clock.now() / 1000;
+    try {
+      return run.cgroup !== undefined ? { timestamp, ...(await cgroupStats(run.cgroup)) } : { timestamp, ...(await procStats(run.pid)) };
+    } catch {
+      return { timestamp };
+    }
+  }
+
+  private get(containerId: string): ProcessRun {
+    const run = this.runs.get(containerId);
+    if (run === undefined) throw new UnknownContainerError(containerId);
+    return run;
+  }
+
+  private track(containerId: string, child: ChildProcess, pid: number, cgroup: TaskCgroup | undefined): ProcessRun {
+    let resolveExit!: (exit: TaskExit) => void;
+    const run: ProcessRun = {
+      containerId,
+      child,
+      pid,
+      startedAt: this.clock.now(),
+      cgroup,
+      exited: new Promise<TaskExit>((resolve) => (resolveExit = resolve)),
+      terminating: false,
+    };
+    child.once('exit', (code, signal) => {
+      const exit: TaskExit = signal !== null ? { kind: 'signaled', signal } : { kind: 'exited', code: code ?? 0 };
+      run.killTimer?.cancel();
+      // The task ends with its main process: children it left in the group go too.
+      signalGroup(pid, 'SIGKILL');
+      void (cgroup === undefined ? Promise.resolve() : this.cgroups.remove(cgroup)).then(() => {
+        run.exit = exit;
+        resolveExit(exit);
+      });
+    });
+    this.runs.set(containerId, run);
+    return run;
+  }
+}
+
+/** Resolves with the pid once the process exists; rejects with the spawn error (ENOENT, EACCES...). */
+function spawned(child: ChildProcess): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid as number));
+    child.once('error', reject);
+  }).finally(() => {
+    // Later errors (a failed kill) must not crash the agent as unhandled 'error' events.
+    child.on('error', () => undefined);
+  });
+}
+
+/** Output files are appended to, so a task's earlier output survives (and `agora` can tail it). */
+async function openOutput(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'a');
+  } catch (e) {
+    throw new TaskStartError(`cannot open ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Signals a whole process group; a group that is already gone is not an error. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
+}
+
+function inspection(run: ProcessRun): TaskInspection {
+  return {
+    containerId: run.containerId,
+    pid: run.pid,
+    startedAt: run.startedAt,
+    limited: run.cgroup !== undefined,
+    ...(run.exit !== undefined ? { exit: run.exit } : {}),
+  };
+}
+
+async function cgroupStats(cgroup: TaskCgroup): Promise<Omit<TaskStats, 'timestamp'>> {
+  const cpu = Object.fromEntries(
+    (await readFile(join(cgroup.path, 'cpu.stat'), 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => {
+        const [k, v] = l.split(/\s+/);
+        return [k, Number(v)];
+      }),
+  ) as Record<string, number>;
+  const memory = Number(await readFile(join(cgroup.path, 'memory.current'), 'utf8').catch(() => 'NaN'));
+  const memMax = (await readFile(join(cgroup.path, 'memory.max'), 'utf8').catch(() => 'max')).trim();
+  const cpuMaxLine = (await readFile(join(cgroup.path, 'cpu.max'), 'utf8').catch(() => 'max')).trim().split(/\s+/);
+  return {
+    cpus_user_time_secs: (cpu.user_usec ?? 0) / 1e6,
+    cpus_system_time_secs: (cpu.system_usec ?? 0) / 1e6,
+    ...(Number.isFinite(memory) ? { mem_rss_bytes: memory } : {}),
+    ...(memMax !== 'max' ? { mem_limit_bytes: Number(memMax) } : {}),
+    ...(cpuMaxLine[0] !== 'max' && cpuMaxLine.length === 2 ? { cpus_limit: Number(cpuMaxLine[0]) / Number(cpuMaxLine[1]) } : {}),
+  };
+}
+
+/** Usage of the main process alone, from /proc (children are not counted without a cgroup). */
+async function procStats(pid: number): Promise<Omit<TaskStats, 'timestamp'>> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const statm = (await readFile(`/proc/${pid}/statm`, 'utf8')).split(' ');
+  return {
+    cpus_user_time_secs: Number(fields[11]) / TICKS_PER_SECOND,
+    cpus_system_time_secs: Number(fields[12]) / TICKS_PER_SECOND,
+    mem_rss_bytes: Number(statm[1]) * PAGE_BYTES,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * How a task's processes are run (DESIGN §7). A driver knows nothing about frameworks, status
+ * updates or the master: it starts a command in a sandbox under limits, says when it ended and
+ * how, and stops it on request. The command executor (tasks/) turns that into task states.
+ *
+ * Contract, for every driver:
+ * - Containers are named by the caller's `containerId`, unique per run; one driver holds at most
+ *   one run per id. `wait` and `stop` reject with UnknownContainerError for an id the driver
+ *   does not hold (never started, or destroyed); `inspect` and `stats` answer undefined.
+ * - `start` resolves once the task's process exists (so TASK_RUNNING is true when sent) and
+ *   rejects with TaskStartError when it cannot be started; nothing is left behind then.
+ * - `wait` resolves with the exit once the task's main process ended; it never rejects for a
+ *   task that ran, and may be called any number of times.
+ * - `stop` asks the task to end (SIGTERM or the driver's equivalent) and forces it (SIGKILL)
+ *   once `graceMs` has passed; it resolves with the exit. Calling it again may shorten the
+ *   remaining grace but never extends it, so a retried kill is harmless.
+ * - `destroy` kills whatever is left at once and releases what the driver holds for the
+ *   container (cgroups, handles); afterwards the id is unknown. It is idempotent.
+ * - `inspect` and `stats` only read.
+ * The next issue adds `recover` (find runs of a previous agent process again).
+ */
+import type { CommandInfo } from '@agora/protocol';
+
+/** Limits in the resources' units; absent means unlimited. */
+export interface TaskLimits {
+  /** CPU time, in cpus (1.5 = one and a half cores). */
+  readonly cpus?: number;
+  /** Memory, in MB. */
+  readonly memMb?: number;
+}
+
+export interface TaskLaunch {
+  readonly containerId: string;
+  /** `value`, `shell` (default true) and `arguments`; the driver decides how it is executed. */
+  readonly command: CommandInfo;
+  /** The complete environment of the task (the driver adds nothing but defaults for PATH and HOME). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The sandbox: working directory of the task. */
+  readonly sandbox: string;
+  /** Files the task's standard output and error are appended to. */
+  readonly stdoutPath: string;
+  readonly stderrPath: string;
+  readonly limits: TaskLimits;
+}
+
+/** How a task's main process ended. */
+export type TaskExit =
+  | { readonly kind: 'exited'; readonly code: number }
+  | { readonly kind: 'signaled'; readonly signal: NodeJS.Signals };
+
+export interface TaskInspection {
+  readonly containerId: string;
+  /** The main process, whose group holds the task's other processes. */
+  readonly pid: number;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  /** Set once the main process ended. */
+  readonly exit?: TaskExit;
+  /** Whether resource limits are enforced (cgroups were available). */
+  readonly limited: boolean;
+}
+
+/** Resource usage, named as in Mesos's ResourceStatistics; fields a driver cannot measure are absent. */
+export interface TaskStats {
+  /** Seconds since the epoch. */
+  readonly timestamp: number;
+  readonly cpus_user_time_secs?: number;
+  readonly cpus_system_time_secs?: number;
+  readonly cpus_limit?: number;
+  readonly mem_rss_bytes?: number;
+  readonly mem_limit_bytes?: number;
+}
+
+export interface TaskDriver {
+  /** `process` or `docker`. */
+  readonly name: string;
+  start(launch: TaskLaunch): Promise<TaskInspection>;
+  wait(containerId: string): Promise<TaskExit>;
+  stop(containerId: string, graceMs: number): Promise<TaskExit>;
+  destroy(containerId: string): Promise<void>;
+  inspect(containerId: string): TaskInspection | undefined;
+  stats(containerId: string): Promise<TaskStats | undefined>;
+}
+
+/** The injection token of the driver command tasks run with. */
+export const TASK_DRIVER = Symbol('TASK_DRIVER');
+
+/** The task could not be started; the message says why (it becomes the TASK_FAILED message). */
+export class TaskStartError extends Error {
+  override readonly name = 'TaskStartError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The driver holds no run of that container id. */
+export class UnknownContainerError extends Error {
+  override readonly name = 'UnknownContainerError';
+
+  constructor(readonly containerId: string) {
+    super(`no container '${containerId}'`);
+  }
+}

@@ -1,0 +1,98 @@
+import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { Resources } from '@agora/resources';
+import { AgentProfile } from '../machine/agent-profile';
+import { FileNotFoundError, InvalidFileRequestError } from './files.errors';
+import { completeUtf8, FilesService, MAX_READ_BYTES } from './files.service';
+
+describe('FilesService', () => {
+  let base: string;
+  let workDir: string;
+  let files: FilesService;
+
+  beforeEach(async () => {
+    base = await mkdtemp(join(tmpdir(), 'agora-files-'));
+    workDir = join(base, 'work');
+    await mkdir(join(workDir, 'sandbox', 'sub'), { recursive: true });
+    await writeFile(join(workDir, 'sandbox', 'stdout'), 'hello\nworld\n');
+    await writeFile(join(base, 'secret'), 'outside');
+    files = new FilesService(new AgentProfile('h', '127.0.0.1', workDir, Resources.EMPTY, []));
+  });
+
+  afterEach(() => rm(base, { recursive: true, force: true }));
+
+  it('lists a directory like Mesos, sorted by path', async () => {
+    await utimes(join(workDir, 'sandbox', 'stdout'), 1_700_000_000, 1_700_000_000);
+    const listing = await files.browse(join(workDir, 'sandbox'));
+    expect(listing.map((e) => e.path)).toEqual([join(workDir, 'sandbox', 'stdout'), join(workDir, 'sandbox', 'sub')]);
+    expect(listing[0]).toEqual({
+      path: join(workDir, 'sandbox', 'stdout'),
+      nlink: 1,
+      size: 12,
+      mtime: 1_700_000_000,
+      mode: expect.stringMatching(/^-[r-][w-][x-]/),
+      uid: userInfo().username,
+      gid: expect.any(String),
+    });
+    expect(listing[1].mode).toMatch(/^d/);
+  });
+
+  it('lists nothing for a file, as Mesos does', async () => {
+    expect(await files.browse(join(workDir, 'sandbox', 'stdout'))).toEqual([]);
+  });
+
+  it('takes paths relative to the work dir', async () => {
+    expect((await files.browse('sandbox')).map((e) => e.path)).toContain(join(workDir, 'sandbox', 'stdout'));
+  });
+
+  it.each([
+    ['offset -1 gives the size', -1, -1, { data: '', offset: 12 }],
+    ['no offset gives the size', undefined, undefined, { data: '', offset: 12 }],
+    ['offset 0 reads all', 0, -1, { data: 'hello\nworld\n', offset: 0 }],
+    ['a length reads that much', 6, 3, { data: 'wor', offset: 6 }],
+    ['a length past the end stops at it', 6, 100, { data: 'world\n', offset: 6 }],
+    ['at the end there is nothing', 12, -1, { data: '', offset: 12 }],
+    ['past the end there is nothing', 50, -1, { data: '', offset: 50 }],
+    ['length 0 reads nothing', 0, 0, { data: '', offset: 0 }],
+  ])('reads: %s', async (_case, offset, length, expected) => {
+    expect(await files.read(join(workDir, 'sandbox', 'stdout'), offset, length)).toEqual(expected);
+  });
+
+  it('reads at most 64 KiB at a time', async () => {
+    await writeFile(join(workDir, 'big'), 'x'.repeat(MAX_READ_BYTES * 2));
+    expect((await files.read(join(workDir, 'big'), 0)).data).toHaveLength(MAX_READ_BYTES);
+  });
+
+  it('leaves a multi-byte character cut by the chunk for the next read', async () => {
+    await writeFile(join(workDir, 'utf8'), 'aé');
+    expect(await files.read(join(workDir, 'utf8'), 0, 2)).toEqual({ data: 'a', offset: 0 });
+    expect(completeUtf8(Buffer.from('aé'))).toBe(3);
+    expect(completeUtf8(Buffer.from('a€').subarray(0, 3))).toBe(1);
+    expect(completeUtf8(Buffer.from('😀'))).toBe(4);
+  });
+
+  it('refuses to read or download a directory', async () => {
+    await expect(files.read(join(workDir, 'sandbox'), 0)).rejects.toThrow(InvalidFileRequestError);
+    await expect(files.download(join(workDir, 'sandbox'))).rejects.toThrow(InvalidFileRequestError);
+  });
+
+  it.each([
+    ['a missing file', (w: string) => join(w, 'nope')],
+    ['a path climbing out of the work dir', (w: string) => join(w, '..', 'secret')],
+    ['an absolute path elsewhere', () => '/etc/passwd'],
+  ])('answers not found for %s', async (_case, path) => {
+    await expect(files.read(path(workDir), 0)).rejects.toThrow(FileNotFoundError);
+    await expect(files.browse(path(workDir))).rejects.toThrow(FileNotFoundError);
+  });
+
+  it('answers not found for a symlink a task planted to reach outside', async () => {
+    await symlink(join(base, 'secret'), join(workDir, 'sandbox', 'escape'));
+    await expect(files.read(join(workDir, 'sandbox', 'escape'), 0)).rejects.toThrow(FileNotFoundError);
+  });
+
+  it('follows a symlink that stays inside (runs/latest)', async () => {
+    await symlink('sandbox', join(workDir, 'latest'));
+    expect(await files.read(join(workDir, 'latest', 'stdout'), 0, 5)).toEqual({ data: 'hello', offset: 0 });
+  });
+});

@@ -1,0 +1,152 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { AgoraBus, InProcessTransport } from '@agora/bus';
+import type { StatusUpdate, TaskState, TaskStatus } from '@agora/protocol';
+import { FakeClock } from '../clock/fake-clock';
+import { loadAgentConfig } from '../config/agent.config';
+import { AgentSession } from '../session/agent-session';
+import { InMemoryJournal } from './status-update-journal';
+import { StatusUpdateManager } from './status-update-manager';
+
+/** The manager with fake time, sending into a bus whose `toMaster` is recorded. */
+function setup(retry = { min: 10_000, max: 600_000 }, busWorks = true) {
+  const clock = new FakeClock();
+  const session = new AgentSession();
+  session.agentId = 'agent-1';
+  const bus = new AgoraBus(new InProcessTransport());
+  const sent: StatusUpdate[] = [];
+  jest.spyOn(bus, 'toMaster').mockImplementation((kind, message) => {
+    if (!busWorks) throw new Error('the bus is closed');
+    if (kind === 'status-update') sent.push(message as StatusUpdate);
+  });
+  const config = loadAgentConfig({ statusUpdateRetryMinMs: retry.min, statusUpdateRetryMaxMs: retry.max }, {});
+  const manager = new StatusUpdateManager(bus, clock, session, config, new InMemoryJournal());
+  const closed: string[] = [];
+  manager.onStreamClosed((fw, task) => closed.push(`${fw}/${task}`));
+  return { clock, manager, sent, closed, session };
+}
+
+let n = 0;
+const status = (state: TaskState, task = 't1'): TaskStatus & { uuid: string } => ({ task_id: { value: task }, state, uuid: `uuid-${++n}` });
+
+describe('StatusUpdateManager', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('sends nothing while paused (not registered) and flushes every head on resume', () => {
+    const { manager, sent } = setup();
+    manager.update('fw', status('TASK_STARTING', 't1'));
+    manager.update('fw', status('TASK_RUNNING', 't1'));
+    manager.update('fw', status('TASK_STARTING', 't2'));
+    expect(sent).toHaveLength(0);
+    manager.resume();
+    expect(sent.map((u) => `${u.status.task_id.value}:${u.status.state}`)).toEqual(['t1:TASK_STARTING', 't2:TASK_STARTING']);
+  });
+
+  it('sends the head with the agent and framework ids and the latest state', () => {
+    const { manager, sent } = setup();
+    manager.resume();
+    const running = status('TASK_RUNNING');
+    manager.update('fw', running);
+    manager.update('fw', status('TASK_FINISHED'));
+    expect(sent).toEqual([{ agent_id: { value: 'agent-1' }, framework_id: { value: 'fw' }, status: running, latest_state: 'TASK_RUNNING' }]);
+  });
+
+  it('resends an unacknowledged head with doubling waits up to the maximum', () => {
+    const { manager, sent, clock } = setup({ min: 10_000, max: 60_000 });
+    manager.resume();
+    manager.update('fw', status('TASK_RUNNING'));
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const [next] = clock.pendingDelays();
+      waits.push(next);
+      clock.advance(next);
+    }
+    expect(waits).toEqual([10_000, 20_000, 40_000, 60_000, 60_000, 60_000]);
+    expect(sent).toHaveLength(7);
+    expect(new Set(sent.map((u) => u.status.uuid)).size).toBe(1);
+  });
+
+  it('on acknowledgement pops the head and sends the next at once, its backoff starting over', () => {
+    const { manager, sent, clock } = setup();
+    manager.resume();
+    const starting = status('TASK_STARTING');
+    const running = status('TASK_RUNNING');
+    manager.update('fw', starting);
+    manager.update('fw', running);
+    clock.advance(10_000); // one resend of STARTING
+    clock.advance(20_000); // and another
+    expect(manager.acknowledge('fw', 't1', starting.uuid)).toBe('popped');
+    expect(sent.map((u) => u.status.state)).toEqual(['TASK_STARTING', 'TASK_STARTING', 'TASK_STARTING', 'TASK_RUNNING']);
+    expect(clock.pendingDelays()).toEqual([10_000]);
+  });
+
+  it('reports latest_state ahead of the head while updates queue', () => {
+    const { manager, sent } = setup();
+    manager.resume();
+    manager.update('fw', status('TASK_STARTING'));
+    manager.update('fw', status('TASK_RUNNING'));
+    manager.update('fw', status('TASK_FINISHED'));
+    manager.acknowledge('fw', 't1', sent[0].status.uuid as string);
+    expect(sent.map((u) => [u.status.state, u.latest_state])).toEqual([
+      ['TASK_STARTING', 'TASK_STARTING'],
+      ['TASK_RUNNING', 'TASK_FINISHED'],
+    ]);
+  });
+
+  it('ignores duplicate and unexpected acknowledgements', () => {
+    const { manager, sent, clock } = setup();
+    manager.resume();
+    const starting = status('TASK_STARTING');
+    const running = status('TASK_RUNNING');
+    manager.update('fw', starting);
+    manager.update('fw', running);
+    manager.acknowledge('fw', 't1', starting.uuid);
+    expect(manager.acknowledge('fw', 't1', starting.uuid)).toBe('duplicate');
+    expect(manager.acknowledge('fw', 't1', 'bogus')).toBe('unexpected');
+    expect(manager.acknowledge('fw', 'other-task', 'bogus')).toBe('unknown-task');
+    expect(sent.map((u) => u.status.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING']);
+    expect(manager.head('fw', 't1')).toBe(running);
+    clock.advance(10_000);
+    expect(sent.map((u) => u.status.state)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_RUNNING']);
+  });
+
+  it('forgets a task once its terminal update is acknowledged', () => {
+    const { manager, clock, closed } = setup();
+    manager.resume();
+    const finished = status('TASK_FINISHED');
+    manager.update('fw', finished);
+    manager.acknowledge('fw', 't1', finished.uuid);
+    expect(closed).toEqual(['fw/t1']);
+    expect(manager.pendingStreams).toBe(0);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
+  it('stops retrying while paused and resends at once when resumed', () => {
+    const { manager, sent, clock } = setup();
+    manager.resume();
+    manager.update('fw', status('TASK_RUNNING'));
+    manager.pause();
+    clock.advance(3_600_000);
+    expect(sent).toHaveLength(1);
+    manager.resume();
+    expect(sent).toHaveLength(2);
+    expect(clock.pendingDelays()).toEqual([10_000]);
+  });
+
+  it('drops the streams of a framework that was shut down', () => {
+    const { manager, sent, clock } = setup();
+    manager.resume();
+    manager.update('fw', status('TASK_RUNNING', 't1'));
+    manager.update('other', status('TASK_RUNNING', 't2'));
+    manager.cleanup('fw');
+    clock.advance(10_000);
+    expect(sent.map((u) => u.framework_id.value)).toEqual(['fw', 'other', 'other']);
+  });
+
+  it('keeps retrying when the bus refuses a send', () => {
+    const { manager, clock } = setup(undefined, false);
+    manager.resume();
+    manager.update('fw', status('TASK_RUNNING'));
+    expect(clock.pendingDelays()).toEqual([10_000]);
+  });
+});

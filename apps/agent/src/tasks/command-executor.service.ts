@@ -1,0 +1,312 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  type KillPolicy,
+  type KillTask,
+  type RunTask,
+  type TaskState,
+  TaskStatusReason,
+  type TaskStatusSource,
+} from '@agora/protocol';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../clock/clock';
+import { AgentConfig } from '../config/agent.config';
+import { TASK_DRIVER, type TaskDriver } from '../drivers/task-driver';
+import { SandboxService } from '../sandbox/sandbox.service';
+import { AgentSession } from '../session/agent-session';
+import { StatusUpdateManager } from '../status-updates/status-update-manager';
+import { taskEnvironment } from './command-environment';
+import { launchRefusal } from './launch-support';
+import { taskLimits } from './task-limits';
+import { TaskRegistry } from './task-registry';
+import { hasCapability, type TaskRun } from './task-run';
+import { exitMessage, taskStatus, terminalStateOf } from './task-statuses';
+
+/** Statuses kept per task for /state; a task produces a handful, this only bounds a runaway. */
+const MAX_STATUSES_PER_TASK = 50;
+
+interface UpdateOptions {
+  readonly source?: TaskStatusSource;
+  readonly reason?: TaskStatusReason;
+  readonly message?: string;
+}
+
+/**
+ * The built-in command executor (reference §2): runs a task's command with the task driver and
+ * reports TASK_STARTING, TASK_RUNNING (the process exists), then TASK_FINISHED (exit 0),
+ * TASK_FAILED (anything else) or TASK_KILLED (after a kill, however it ended). Kills follow
+ * Mesos: the kill's grace period, else the task's kill policy, else AGORA_KILL_GRACE_MS, then
+ * SIGKILL; TASK_KILLING first for frameworks with TASK_KILLING_STATE. Nothing here throws into
+ * the bus: a message this agent cannot act on is logged and dropped.
+ */
+@Injectable()
+export class CommandExecutorService implements OnModuleInit {
+  private readonly logger = new Logger('tasks');
+  /** Set when the agent stops or is shut down: no new tasks start. */
+  private stopped = false;
+
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly statusUpdates: StatusUpdateManager,
+    @Inject(TASK_DRIVER) private readonly driver: TaskDriver,
+    private readonly sandboxes: SandboxService,
+    private readonly session: AgentSession,
+    private readonly config: AgentConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    // The scheduler has seen how the task ended: it leaves the live set (its sandbox stays).
+    this.statusUpdates.onStreamClosed((frameworkId, taskId) => this.registry.complete(frameworkId, taskId));
+  }
+
+  /** `run-task`. A task id the agent already holds is ignored: the master never reuses one. */
+  run(message: RunTask): void {
+    const frameworkId = message.framework.id.value;
+    const taskId = message.task.task_id.value;
+    const agentId = this.session.agentId;
+    if (this.stopped || agentId === undefined) {
+      this.logger.warn(`ignoring task ${taskId} of framework ${frameworkId}: the agent is ${this.stopped ? 'stopping' : 'not registered'}`);
+      return;
+    }
+    if (this.registry.get(frameworkId, taskId) !== undefined) {
+      this.logger.warn(`ignoring task ${taskId} of framework ${frameworkId}: a task with that id is already on this agent`);
+      return;
+    }
+    this.registry.rememberFramework(message.framework);
+    const run: TaskRun = {
+      frameworkId,
+      taskId,
+      info: message.task,
+      executorId: taskId,
+      containerId: randomUUID(),
+      state: 'TASK_STAGING',
+      phase: 'launching',
+      statuses: [],
+      silenced: false,
+      finished: Promise.resolve(),
+    };
+    this.registry.add(run);
+    this.logger.log(`launching task ${taskId} of framework ${frameworkId} in container ${run.containerId}`);
+    run.finished = this.launch(run, agentId).catch((e: unknown) => {
+      this.logger.error(`task ${taskId}: ${(e as Error).message}`, (e as Error).stack);
+      if (run.phase !== 'terminated') this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'Executor terminated' });
+    });
+  }
+
+  /** `kill-task`. */
+  kill(message: KillTask): void {
+    const frameworkId = message.framework_id.value;
+    const taskId = message.task_id.value;
+    const run = this.registry.get(frameworkId, taskId);
+    if (run === undefined) {
+      this.killUnknown(frameworkId, taskId);
+      return;
+    }
+    if (run.phase === 'terminated') {
+      this.logger.log(`ignoring kill of task ${taskId}: it already ended (${run.state})`);
+      return;
+    }
+    const grace = graceOf(message.kill_policy) ?? graceOf(run.info.kill_policy) ?? this.config.killGraceMs;
+    this.logger.log(`killing task ${taskId} of framework ${frameworkId} with a grace period of ${grace} ms`);
+    this.requestKill(run, grace);
+  }
+
+  /**
+   * `shutdown-framework`: the master removed the framework, so its tasks are killed without
+   * status updates (nobody would acknowledge them; the master already told the scheduler).
+   */
+  shutdownFramework(frameworkId: string): void {
+    const framework = this.registry.framework(frameworkId);
+    if (framework === undefined) {
+      this.logger.debug(`ignoring shutdown of framework ${frameworkId}: it has no tasks here`);
+      return;
+    }
+    this.logger.log(`shutting down framework ${frameworkId}: killing its ${framework.runs.size} task(s)`);
+    this.statusUpdates.cleanup(frameworkId);
+    for (const run of [...framework.runs.values()]) this.silence(run);
+  }
+
+  /**
+   * `shutdown-executor`. A command task's executor is the task itself, so this kills the task
+   * (TASK_KILLED), as Mesos's agent does by shutting the command executor down. Custom
+   * executors arrive in a later release.
+   */
+  shutdownExecutor(frameworkId: string, executorId: string): void {
+    const run = this.registry.framework(frameworkId)?.runs.get(executorId);
+    if (run === undefined || run.executorId !== executorId || run.phase === 'terminated') {
+      this.logger.log(`ignoring shutdown of executor ${executorId} of framework ${frameworkId}: no such executor runs here`);
+      return;
+    }
+    this.logger.log(`shutting down command executor ${executorId} of framework ${frameworkId}`);
+    this.requestKill(run, graceOf(run.info.kill_policy) ?? this.config.killGraceMs);
+  }
+
+  /** `framework-message`: the command executor has no use for messages (Mesos drops them too). */
+  frameworkMessage(frameworkId: string, executorId: string): void {
+    this.logger.log(`dropping a framework message for executor ${executorId} of framework ${frameworkId}: command executors take no messages`);
+  }
+
+  /**
+   * Kills every task without status updates and resolves once all have ended: the agent is
+   * stopping (or the master shut it down). No new tasks start afterwards.
+   */
+  async killAll(why: string): Promise<void> {
+    this.stopped = true;
+    const runs = this.registry.runs();
+    if (runs.length > 0) this.logger.log(`${why}: killing ${runs.length} task(s)`);
+    for (const run of runs) this.silence(run);
+    await Promise.all(runs.map((run) => run.finished));
+  }
+
+  /** Launch flow of one task; every way out reaches a terminal state. */
+  private async launch(run: TaskRun, agentId: string): Promise<void> {
+    const refusal = launchRefusal(run.info);
+    if (refusal !== undefined) {
+      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', ...refusal });
+      return;
+    }
+    let sandbox;
+    try {
+      sandbox = await this.sandboxes.create({ agentId, frameworkId: run.frameworkId, executorId: run.executorId, containerId: run.containerId });
+    } catch (e) {
+      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED, message: `Failed to create the sandbox: ${(e as Error).message}` });
+      return;
+    }
+    run.directory = sandbox.directory;
+    if (pendingKill(run) !== undefined) {
+      this.finish(run, 'TASK_KILLED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.TASK_KILLED_DURING_LAUNCH, message: 'Killed before the task was launched' });
+      return;
+    }
+    this.update(run, 'TASK_STARTING');
+    const command = run.info.command ?? {};
+    const { env, skipped } = taskEnvironment({ sandbox: sandbox.directory, taskId: run.taskId, frameworkId: run.frameworkId, agentId, executorId: run.executorId, command });
+    if (skipped.length > 0) this.logger.warn(`task ${run.taskId}: variables without a plain value are not set: ${skipped.join(', ')}`);
+    if (command.user !== undefined) this.logger.debug(`task ${run.taskId} runs as the agent's user, not '${command.user}'`);
+    // Not yet supported; said once per task so a framework author sees why a file is missing.
+    if ((command.uris ?? []).length > 0) this.logger.warn(`task ${run.taskId}: fetching CommandInfo.uris is not supported yet; they are ignored`);
+    if (run.info.health_check !== undefined || run.info.max_completion_time !== undefined) {
+      this.logger.warn(`task ${run.taskId}: health checks and max_completion_time are not supported yet; they are ignored`);
+    }
+    try {
+      const started = await this.driver.start({
+        containerId: run.containerId,
+        command,
+        env,
+        sandbox: sandbox.directory,
+        stdoutPath: sandbox.stdout,
+        stderrPath: sandbox.stderr,
+        limits: taskLimits(run.info),
+      });
+      run.pid = started.pid;
+    } catch (e) {
+      // Mesos's command executor aborts when it cannot fork the task; the agent then fails the
+      // task as an executor that terminated.
+      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.EXECUTOR_TERMINATED, message: (e as Error).message });
+      return;
+    }
+    run.phase = 'running';
+    this.update(run, 'TASK_RUNNING');
+    // A kill that arrived while the process was being started acts now.
+    const early = pendingKill(run);
+    if (early !== undefined) this.beginKill(run, early.graceMs, true);
+    const exit = await this.driver.wait(run.containerId);
+    await this.driver.destroy(run.containerId);
+    this.logger.log(`task ${run.taskId}: ${exitMessage(exit)}`);
+    this.finish(run, terminalStateOf(exit, pendingKill(run) !== undefined), { message: exitMessage(exit) });
+  }
+
+  /** Records a kill; a running task is signalled now, a launching one when its launch gets that far. */
+  private requestKill(run: TaskRun, graceMs: number): void {
+    const first = run.kill === undefined;
+    const grace = run.kill === undefined ? graceMs : Math.min(graceMs, run.kill.graceMs);
+    run.kill = { graceMs: grace };
+    if (run.phase === 'running') this.beginKill(run, grace, first);
+  }
+
+  private beginKill(run: TaskRun, graceMs: number, announce: boolean): void {
+    const framework = this.registry.framework(run.frameworkId)?.info;
+    if (announce && !run.silenced && framework !== undefined && hasCapability(framework, 'TASK_KILLING_STATE')) {
+      this.update(run, 'TASK_KILLING');
+    }
+    this.driver.stop(run.containerId, graceMs).catch((e: unknown) => this.logger.warn(`could not stop task ${run.taskId}: ${(e as Error).message}`));
+  }
+
+  /** Stops a task without further updates (see TaskRun.silenced). */
+  private silence(run: TaskRun): void {
+    run.silenced = true;
+    if (run.phase === 'terminated') {
+      this.registry.complete(run.frameworkId, run.taskId);
+      return;
+    }
+    this.requestKill(run, graceOf(run.info.kill_policy) ?? this.config.killGraceMs);
+  }
+
+  /**
+   * A kill for a task this agent does not hold. Mesos's agent ignores it when it does not know
+   * the framework either; otherwise it answers that the task is gone (TASK_DROPPED for
+   * partition-aware frameworks, TASK_LOST for others), so the scheduler stops waiting.
+   */
+  private killUnknown(frameworkId: string, taskId: string): void {
+    const framework = this.registry.framework(frameworkId);
+    const agentId = this.session.agentId;
+    if (framework === undefined || agentId === undefined) {
+      this.logger.warn(`ignoring kill of task ${taskId}: framework ${frameworkId} has no tasks on this agent`);
+      return;
+    }
+    const state: TaskState = hasCapability(framework.info, 'PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+    this.logger.warn(`kill of unknown task ${taskId} of framework ${frameworkId}: answering ${state}`);
+    this.statusUpdates.update(
+      frameworkId,
+      taskStatus({
+        taskId,
+        state,
+        source: 'SOURCE_AGENT',
+        agentId,
+        now: this.clock.now(),
+        reason: TaskStatusReason.EXECUTOR_TERMINATED,
+        message: 'Cannot find executor',
+      }),
+    );
+  }
+
+  private finish(run: TaskRun, state: TaskState, options: UpdateOptions): void {
+    run.phase = 'terminated';
+    this.update(run, state, options);
+    // A silenced task gets no acknowledgement that would retire it; it retires now.
+    if (run.silenced) this.registry.complete(run.frameworkId, run.taskId);
+  }
+
+  /** Records a new state and, unless the task is silenced, queues its status update. */
+  private update(run: TaskRun, state: TaskState, options: UpdateOptions = {}): void {
+    const status = taskStatus({
+      taskId: run.taskId,
+      state,
+      source: options.source ?? 'SOURCE_EXECUTOR',
+      agentId: this.session.agentId ?? '',
+      now: this.clock.now(),
+      executorId: run.executorId,
+      containerId: run.containerId,
+      pid: run.pid,
+      reason: options.reason,
+      message: options.message,
+    });
+    run.state = state;
+    run.statuses.push(status);
+    if (run.statuses.length > MAX_STATUSES_PER_TASK) run.statuses.shift();
+    if (!run.silenced) this.statusUpdates.update(run.frameworkId, status);
+  }
+}
+
+/**
+ * The kill asked for so far. A function, not `run.kill` inline: kills arrive while the launch
+ * flow awaits, and the compiler would otherwise keep an earlier `undefined` check in force.
+ */
+function pendingKill(run: TaskRun): { graceMs: number } | undefined {
+  return run.kill;
+}
+
+/** A kill policy's grace period in milliseconds, if it has one. */
+function graceOf(policy: KillPolicy | undefined): number | undefined {
+  const ns = policy?.grace_period?.nanoseconds;
+  return ns === undefined ? undefined : Math.max(0, ns / 1e6);
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DriversModule } from '../drivers/drivers.module';
+import { SandboxService } from '../sandbox/sandbox.service';
+import { StatusUpdatesModule } from '../status-updates/status-updates.module';
+import { CommandExecutorService } from './command-executor.service';
+import { TaskRegistry } from './task-registry';
+
+@Module({
+  imports: [DriversModule, StatusUpdatesModule],
+  providers: [TaskRegistry, CommandExecutorService, SandboxService],
+  exports: [TaskRegistry, CommandExecutorService],
+})
+export class TasksModule {}
