@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,8 +27,10 @@ const setups: Setup[] = [
     name: 'NATS bus',
     connect: async () => {
       const url = serviceUrl('NATS_URL');
-      const master = await NatsTransport.connect({ url, name: 'agent-spec-master' });
-      return { master, agent: { env: { NATS_URL: url } }, close: () => master.close() };
+      // A namespace of its own: other test files share this NATS server.
+      const namespace = `agent-spec-${randomBytes(4).toString('hex')}`;
+      const master = await NatsTransport.connect({ url, name: 'agent-spec-master', namespace });
+      return { master, agent: { env: { NATS_URL: url, AGORA_BUS_NAMESPACE: namespace } }, close: () => master.close() };
     },
   },
 ];

@@ -59,7 +59,7 @@ export async function bootstrapAgent(options: AgentOptions = {}): Promise<INestA
   await mkdir(workDir, { recursive: true });
   const profile = resolveAgentProfile(config, workDir, await probeMachine(workDir));
   const transport =
-    options.transport ?? (await NatsTransport.connect({ url: config.natsUrl as string, name: `agora-agent-${config.hostname}` }));
+    options.transport ?? (await NatsTransport.connect({ url: config.natsUrl as string, name: `agora-agent-${config.hostname}`, namespace: config.busNamespace }));
   const ownsTransport = options.transport === undefined;
   let app: INestApplication | undefined;
   try {

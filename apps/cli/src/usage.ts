@@ -58,6 +58,7 @@ const MASTER_SERVER_VARIABLES = variables([
   ['AGORA_MASTER_PORT', 'HTTP port (default 5050)'],
   ['AGORA_MASTER_HOST', 'address to bind (default 0.0.0.0)'],
   ['NATS_URL', 'the bus to agents, e.g. nats://127.0.0.1:4222\n(unset: in-process only, no remote agents)'],
+  ['AGORA_BUS_NAMESPACE', 'prefix of every bus subject, shared with the agents\n(several clusters on one NATS server)'],
 ]);
 
 const MASTER_VARIABLES = variables([
@@ -78,6 +79,7 @@ const AGENT_SERVER_VARIABLES = variables([
   ['AGORA_AGENT_PORT', 'HTTP port (default 5051)'],
   ['AGORA_AGENT_HOST', 'address to bind (default 0.0.0.0)'],
   ['NATS_URL', 'the bus to the master, e.g. nats://127.0.0.1:4222'],
+  ['AGORA_BUS_NAMESPACE', "prefix of every bus subject; the master's"],
   ['AGORA_AGENT_HOSTNAME', "the name offers show (default: the machine's hostname)"],
   ['AGORA_AGENT_ADVERTISE_IP', "the IP its HTTP API is reached at (default 127.0.0.1)"],
   ['AGORA_AGENT_WORK_DIR', 'sandboxes and checkpoints (default .agora/agent-<port>)'],

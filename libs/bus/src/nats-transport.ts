@@ -17,7 +17,14 @@ export interface NatsTransportOptions {
   readonly user?: string;
   readonly pass?: string;
   readonly token?: string;
+  /**
+   * Prefixes every subject (`<namespace>.agora.v1...`), so several clusters (or test runs) can
+   * share one NATS server without hearing each other. Master and agents must agree on it.
+   */
+  readonly namespace?: string;
 }
+
+const NAMESPACE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 /**
  * The bus over a NATS server (cluster mode). Reconnects forever: a master or agent that loses
@@ -25,9 +32,19 @@ export interface NatsTransportOptions {
  * decides what a long silence means.
  */
 export class NatsTransport implements BusTransport {
-  private constructor(private readonly nc: NatsConnection) {}
+  private readonly prefix: string;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    namespace: string | undefined,
+  ) {
+    this.prefix = namespace ? `${namespace}.` : '';
+  }
 
   static async connect(options: NatsTransportOptions): Promise<NatsTransport> {
+    if (options.namespace !== undefined && options.namespace !== '' && !NAMESPACE.test(options.namespace)) {
+      throw new BusClosedError(`bus namespace '${options.namespace}' must be dot-separated tokens of letters, digits, '-' and '_'`);
+    }
     try {
       const nc = await connect({
         servers: options.url.split(',').map((s) => s.trim()),
@@ -38,7 +55,7 @@ export class NatsTransport implements BusTransport {
         maxReconnectAttempts: -1,
         reconnectTimeWait: 500,
       });
-      return new NatsTransport(nc);
+      return new NatsTransport(nc, options.namespace);
     } catch (e) {
       throw new BusClosedError(`cannot connect to NATS at ${options.url}: ${(e as Error).message}`, { cause: e });
     }
@@ -46,17 +63,17 @@ export class NatsTransport implements BusTransport {
 
   publish(subject: string, data: Uint8Array): void {
     if (this.nc.isClosed()) throw new BusClosedError();
-    this.nc.publish(subject, data);
+    this.nc.publish(this.prefix + subject, data);
   }
 
   subscribe(subject: string, handler: BusHandler, options: SubscribeOptions = {}): BusSubscription {
     if (this.nc.isClosed()) throw new BusClosedError();
-    const sub = this.nc.subscribe(subject, {
+    const sub = this.nc.subscribe(this.prefix + subject, {
       queue: options.queue,
       callback: (err, msg) => {
         if (err !== null) return;
         handler({
-          subject: msg.subject,
+          subject: msg.subject.slice(this.prefix.length),
           data: msg.data,
           respond: msg.reply ? (data) => msg.respond(data) : undefined,
         });
@@ -68,7 +85,7 @@ export class NatsTransport implements BusTransport {
   async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     if (this.nc.isClosed()) throw new BusClosedError();
     try {
-      const reply = await this.nc.request(subject, data, { timeout: timeoutMs });
+      const reply = await this.nc.request(this.prefix + subject, data, { timeout: timeoutMs });
       return reply.data;
     } catch (e) {
       const code = (e as NatsError).code;

@@ -84,3 +84,27 @@ describe.each<[string, () => Promise<BusTransport>]>([
     await expect(bus.request(`${prefix}.silent`, bytes('?'), 100)).rejects.toBeInstanceOf(BusTimeoutError);
   });
 });
+
+describe('NATS namespaces', () => {
+  it('keep two clusters on one server apart, and hide the prefix from handlers', async () => {
+    const url = serviceUrl('NATS_URL');
+    const a = await NatsTransport.connect({ url, name: 'ns-a', namespace: 'ns-a' });
+    const b = await NatsTransport.connect({ url, name: 'ns-b', namespace: 'ns-b' });
+    try {
+      const got: string[] = [];
+      a.subscribe('agora.v1.master.>', (e) => got.push(`a:${e.subject}`));
+      b.subscribe('agora.v1.master.>', (e) => got.push(`b:${e.subject}`));
+      await new Promise((r) => setTimeout(r, 50));
+      a.publish('agora.v1.master.register', bytes('x'));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual(['a:agora.v1.master.register']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses a namespace that is not subject tokens', async () => {
+    await expect(NatsTransport.connect({ url: serviceUrl('NATS_URL'), name: 'bad', namespace: 'a b' })).rejects.toThrow(/namespace 'a b'/);
+  });
+});

@@ -59,6 +59,12 @@ export class AgentConfig {
   @IsNatsUrl()
   readonly natsUrl?: string = undefined;
 
+  /** Prefix of every bus subject; the same as the master's (several clusters, one NATS). */
+  @FromEnv('AGORA_BUS_NAMESPACE')
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: "must be dot-separated tokens of letters, digits, '-' and '_'" })
+  readonly busNamespace?: string = undefined;
+
   /** First resend of an unacknowledged status update (Mesos STATUS_UPDATE_RETRY_INTERVAL_MIN). */
   @FromEnv('AGORA_STATUS_UPDATE_RETRY_MIN_MS')
   @IsInt(MS)

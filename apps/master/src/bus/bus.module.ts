@@ -30,7 +30,7 @@ class BusShutdown implements OnApplicationShutdown {
         const logger = new Logger('bus');
         let transport = given;
         if (transport === undefined && config.natsUrl !== undefined) {
-          transport = await NatsTransport.connect({ url: config.natsUrl, name: 'agora-master' });
+          transport = await NatsTransport.connect({ url: config.natsUrl, name: 'agora-master', namespace: config.busNamespace });
           logger.log(`connected to NATS at ${config.natsUrl}`);
         }
         if (transport === undefined) {

@@ -74,6 +74,12 @@ export class MasterConfig {
   @Matches(/^nats:\/\/[^\s,]+(,\s*nats:\/\/[^\s,]+)*$/, { message: 'must be nats://host:port (several separated by commas)' })
   readonly natsUrl?: string = undefined;
 
+  /** Prefix of every bus subject; masters and agents of one cluster share it (several clusters, one NATS). */
+  @FromEnv('AGORA_BUS_NAMESPACE')
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: "must be dot-separated tokens of letters, digits, '-' and '_'" })
+  readonly busNamespace?: string = undefined;
+
   /** The name this master gives in its MasterInfo and `hostname` fields; defaults to the machine's. */
   @FromEnv('AGORA_MASTER_HOSTNAME')
   @IsOptional()

@@ -1,3 +1,4 @@
+import { AGORA_VERSION } from '../cluster/master-identity';
 /**
  * The operator endpoints over HTTP on a real master (real Postgres registry, in-process bus): a
  * fake agent registers over the bus, a scheduler subscribes over the v1 API, takes an offer and
@@ -348,7 +349,7 @@ describe('operator API (integration)', () => {
   });
 
   it('serves /version and /flags', async () => {
-    expect(await getJson('/version')).toMatchObject({ version: '1.11.0', agora_version: '1.11.0', build_user: expect.any(String) });
+    expect(await getJson('/version')).toMatchObject({ version: '1.11.0', agora_version: AGORA_VERSION, build_user: expect.any(String) });
     const { flags } = await getJson<{ flags: Record<string, string> }>('/master/flags');
     expect(flags).toMatchObject({ port: String(port), allocation_interval: '50ms', agent_ping_timeout: '200ms' });
     expect(JSON.stringify(flags)).not.toContain('postgres://');

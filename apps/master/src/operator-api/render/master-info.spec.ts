@@ -1,3 +1,4 @@
+import { AGORA_VERSION } from '../../cluster/master-identity';
 import { TEST_BUILD, TEST_CONFIG, testMaster } from '../testing/cluster-builder';
 import { formatDuration, leaderLocation, renderFlags, renderVersion } from './master-info';
 
@@ -52,7 +53,7 @@ describe('renderVersion', () => {
   it('names the Mesos API level and the build', () => {
     expect(renderVersion(TEST_BUILD)).toEqual({
       version: '1.11.0',
-      agora_version: '1.11.0',
+      agora_version: AGORA_VERSION,
       build_date: '2025-01-02 03:04:05',
       build_time: 1735787045,
       build_user: 'builder',

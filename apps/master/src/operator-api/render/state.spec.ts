@@ -1,3 +1,4 @@
+import { AGORA_VERSION } from '../../cluster/master-identity';
 import { ClusterBuilder, TEST_BUILD, TEST_CONFIG, testMaster } from '../testing/cluster-builder';
 import { renderFrameworks, renderSlaves, renderState } from './state';
 
@@ -22,7 +23,7 @@ describe('renderState', () => {
     const state = renderState({ cluster: cluster().state, master: testMaster(), config: TEST_CONFIG, build: TEST_BUILD });
     expect(state).toMatchObject({
       version: '1.11.0',
-      agora_version: '1.11.0',
+      agora_version: AGORA_VERSION,
       build_date: '2025-01-02 03:04:05',
       build_time: 1735787045,
       build_user: 'builder',
