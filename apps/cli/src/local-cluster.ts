@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { InProcessTransport } from '@agora/bus';
 import { urlOf } from '@agora/nest-common';
 import { bootstrapAgent } from '../../agent/src/bootstrap';
@@ -38,7 +38,10 @@ export interface LocalCluster {
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? LOCAL_DATA_DIR;
-  const loggerFor = options.loggerFor ?? (() => undefined);
+  // Nest keeps one global logger per process, the last app's: with per-app prefixes every line
+  // would say `[agent-N]`. One logger for all keeps the prefix honest; contexts tell the parts apart.
+  const shared = new ConsoleLogger({ prefix: 'agora', colors: process.stdout.isTTY === true });
+  const loggerFor = options.loggerFor ?? (() => shared);
   const portFor = (offset: number): number => (options.port === 0 ? 0 : options.port + offset);
 
   const transport = new InProcessTransport();
