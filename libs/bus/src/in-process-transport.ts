@@ -46,6 +46,7 @@ export class InProcessTransport implements BusTransport {
         answered = true;
         reject(new BusTimeoutError(subject, timeoutMs));
       }, timeoutMs);
+      timer.unref();
       const respond = (reply: Uint8Array): void => {
         if (answered) return;
         answered = true;

@@ -35,6 +35,7 @@ export class AgentsService implements OnModuleDestroy {
   private readonly logger = new Logger('agents');
   private pinger?: TimerHandle;
   private readonly pinging = new Set<string>();
+  private readonly registering = new Map<string, Promise<Registration>>();
 
   constructor(
     private readonly state: ClusterState,
@@ -72,8 +73,21 @@ export class AgentsService implements OnModuleDestroy {
     return { epoch: this.identity.epoch, result: 'REFUSED', message, shutdown };
   }
 
-  /** A new agent: a fresh id, admitted in the registry, then offered. */
-  async register(message: RegisterAgent): Promise<Registration> {
+  /**
+   * A new agent: a fresh id, admitted in the registry, then offered. An agent whose request
+   * timed out retries while the first is still being admitted; it gets the same answer rather
+   * than a second id.
+   */
+  register(message: RegisterAgent): Promise<Registration> {
+    const key = `${message.ip ?? ''}/${message.agent_info.hostname}:${message.agent_info.port ?? 5051}`;
+    const inFlight = this.registering.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const registration = this.admitNew(message).finally(() => this.registering.delete(key));
+    this.registering.set(key, registration);
+    return registration;
+  }
+
+  private async admitNew(message: RegisterAgent): Promise<Registration> {
     let total: Resources;
     try {
       total = fromV1(message.agent_info.resources ?? [], 'agent_info.resources');

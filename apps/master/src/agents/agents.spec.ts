@@ -1,0 +1,38 @@
+import { AgoraBus } from '@agora/bus';
+import { createTestDatabase, type TestDatabase } from '../../../../test/support/services';
+import { startTestMaster, type TestMaster } from '../../../../test/support/master-harness';
+
+/** Agent membership over the bus, against a real master and registry. */
+describe('agents', () => {
+  let database: TestDatabase;
+  let master: TestMaster;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('agents');
+  });
+  afterAll(() => database?.drop());
+  beforeEach(async () => {
+    master = await startTestMaster(database.url);
+  });
+  afterEach(() => master.stop());
+
+  const message = {
+    agent_info: { hostname: 'h1', port: 5051, resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 1 } }] },
+    version: 'test',
+    ip: '127.0.0.1',
+  };
+
+  it('gives a retried registration the same id as the one still being admitted', async () => {
+    const bus = new AgoraBus(master.transport);
+    const [a, b] = await Promise.all([bus.register('register', message, 5000), bus.register('register', message, 5000)]);
+    expect(a.result).toBe('REGISTERED');
+    expect(b).toEqual(a);
+  });
+
+  it('drops malformed bus messages and keeps serving', async () => {
+    master.transport.publish('agora.v1.master.register', new TextEncoder().encode('{not json'));
+    master.transport.publish('agora.v1.master.status-update', new TextEncoder().encode('{"agent_id":{}}'));
+    const reply = await new AgoraBus(master.transport).register('register', message, 5000);
+    expect(reply.result).toBe('REGISTERED');
+  });
+});
