@@ -15,7 +15,7 @@ import {
   type ToAgentKind,
   type ToMasterKind,
 } from '@agora/protocol';
-import type { BusSubscription, BusTransport } from './transport';
+import { BusClosedError, type BusSubscription, type BusTransport } from './transport';
 
 /** A received message, validated, with a way to answer it when the sender waits for one. */
 export type Received<F extends DecodedBusMessage['subject']['family']> = Extract<DecodedBusMessage, { subject: { family: F } }> & {
@@ -23,7 +23,7 @@ export type Received<F extends DecodedBusMessage['subject']['family']> = Extract
   readonly reply: <K extends ReplyKind>(kind: K, message: BusMessages[K]) => void;
 };
 
-/** Called with a message that failed validation: it is dropped, never thrown into the transport. */
+/** Called with a message that failed validation (dropped, never thrown into the transport), or a send on a closed bus. */
 export type InvalidMessageHandler = (subject: string, error: Error) => void;
 
 /** The queue group of masters on `agora.v1.master.>`: only one receives each agent message. */
@@ -42,17 +42,31 @@ export class AgoraBus {
 
   /** Master → one agent. */
   toAgent<K extends ToAgentKind>(agentId: string, kind: K, message: BusMessages[K]): void {
-    this.transport.publish(agentSubject(agentId, kind), encodeBusMessage(kind, message));
+    this.publish(agentSubject(agentId, kind), encodeBusMessage(kind, message));
   }
 
   /** Master → every agent. */
   broadcast<K extends BroadcastKind>(kind: K, message: BusMessages[K]): void {
-    this.transport.publish(broadcastSubject(kind), encodeBusMessage(kind, message));
+    this.publish(broadcastSubject(kind), encodeBusMessage(kind, message));
   }
 
   /** Agent → master, fire and forget. */
   toMaster<K extends ToMasterKind>(kind: K, message: BusMessages[K]): void {
-    this.transport.publish(masterSubject(kind), encodeBusMessage(kind, message));
+    this.publish(masterSubject(kind), encodeBusMessage(kind, message));
+  }
+
+  /**
+   * Fire-and-forget sends never throw for a closed bus: they happen from timers and handlers
+   * while a process shuts down, and every message that matters is retried (status updates) or
+   * re-derived (re-registration) by its protocol. Encoding errors (a message too big) still throw.
+   */
+  private publish(subject: string, bytes: Uint8Array): void {
+    try {
+      this.transport.publish(subject, bytes);
+    } catch (e) {
+      if (!(e instanceof BusClosedError)) throw e;
+      this.onInvalid(subject, e);
+    }
   }
 
   /** Agent → master request: `register` or `reregister`, answered with `registered`. */

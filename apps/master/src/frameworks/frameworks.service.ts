@@ -35,7 +35,11 @@ export class FrameworksService implements OnModuleDestroy {
     private readonly config: MasterConfig,
   ) {}
 
+  private stopping = false;
+
   onModuleDestroy(): void {
+    // Streams close as the server stops; their disconnects must not start new timers.
+    this.stopping = true;
     for (const fw of this.state.frameworks.values()) {
       fw.failoverTimer?.cancel();
       fw.stream?.close();
@@ -123,6 +127,7 @@ export class FrameworksService implements OnModuleDestroy {
   /** The scheduler's stream closed: offers go back, and the failover timer starts. */
   disconnected(fw: FrameworkRecord, sink: EventSink): void {
     if (fw.stream !== sink) return; // an older stream, already replaced
+    if (this.stopping) return;
     fw.stream = undefined;
     fw.connected = false;
     fw.active = false;
