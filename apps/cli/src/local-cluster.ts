@@ -40,7 +40,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const dataDir = options.dataDir ?? LOCAL_DATA_DIR;
   // Nest keeps one global logger per process, the last app's: with per-app prefixes every line
   // would say `[agent-N]`. One logger for all keeps the prefix honest; contexts tell the parts apart.
-  const shared = new ConsoleLogger({ prefix: 'agora', colors: process.stdout.isTTY === true });
+  const shared = new ConsoleLogger({ prefix: 'agora', colors: process.stdout.isTTY === true, logLevels: ['fatal', 'error', 'warn', 'log'] });
   const loggerFor = options.loggerFor ?? (() => shared);
   const portFor = (offset: number): number => (options.port === 0 ? 0 : options.port + offset);
 

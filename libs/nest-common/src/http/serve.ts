@@ -32,7 +32,9 @@ export class ListenError extends Error {
  * several apps can run in one process (`agora local`) and tests can boot them.
  */
 export async function serve(rootModule: DynamicModule, options: ServeOptions): Promise<INestApplication> {
-  const logger = options.logger ?? new ConsoleLogger({ prefix: options.name, colors: process.stdout.isTTY === true });
+  const logger =
+    options.logger ??
+    new ConsoleLogger({ prefix: options.name, colors: process.stdout.isTTY === true, logLevels: ['fatal', 'error', 'warn', 'log'] });
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger,
     abortOnError: false,
