@@ -61,6 +61,12 @@ const VALID: { [K in BusKind]: BusMessages[K] } = {
   pong: { agent_id: AGENT },
   ping: { epoch: 3, registered: true },
   'run-task': { epoch: 3, framework: { user: 'u', name: 'n', id: FW, checkpoint: true }, task: { ...TASK, resources: [{ ...CPUS }] } },
+  'run-task-group': {
+    epoch: 3,
+    framework: { user: 'u', name: 'n', id: FW },
+    executor: { executor_id: { value: 'default' }, framework_id: FW, type: 'DEFAULT', resources: [{ ...CPUS }] },
+    task_group: { tasks: [{ ...TASK, resources: [{ ...CPUS }] }] },
+  },
   'kill-task': { epoch: 3, framework_id: FW, task_id: { value: 't1' }, kill_policy: { grace_period: { nanoseconds: 3e9 } } },
   'status-ack': { epoch: 3, framework_id: FW, task_id: { value: 't1' }, uuid: UUID },
   'shutdown-framework': { epoch: 3, framework_id: FW },

@@ -23,7 +23,7 @@ import {
   string,
 } from '../fields';
 import { agentInfo, frameworkInfo } from '../scheduler/decode-common';
-import { executorInfo, killPolicy, taskInfo, taskState, taskStatus } from '../scheduler/decode-task';
+import { executorInfo, killPolicy, taskGroupInfo, taskInfo, taskState, taskStatus } from '../scheduler/decode-task';
 import type { AgentID, FrameworkID } from '../scheduler/mesos-types';
 import type { AgentTask, BusKind, BusMessages, FromMaster } from './messages';
 import { parseSubject, type ParsedSubject } from './subjects';
@@ -136,6 +136,13 @@ const DECODERS: Decoders = {
     framework: required(o, 'framework', p, withFrameworkId),
     task: required(o, 'task', p, taskInfo),
   }),
+  'run-task-group': (o, p) => {
+    const executor = required(o, 'executor', p, executorInfo);
+    if (executor.framework_id === undefined) fail(`${p}.executor.framework_id`, 'is required');
+    const group = required(o, 'task_group', p, taskGroupInfo);
+    if ((group.tasks ?? []).length === 0) fail(`${p}.task_group.tasks`, 'must not be empty');
+    return { ...fromMaster(o, p), framework: required(o, 'framework', p, withFrameworkId), executor, task_group: group };
+  },
   'kill-task': (o, p) =>
     compact({
       ...fromMaster(o, p),

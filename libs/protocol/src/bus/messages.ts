@@ -7,7 +7,7 @@
  */
 import type { TaskState } from '../task-state';
 import type { AgentID, AgentInfo, ExecutorID, FrameworkID, FrameworkInfo, TaskID } from '../scheduler/mesos-types';
-import type { ExecutorInfo, KillPolicy, TaskInfo, TaskStatus } from '../scheduler/task-types';
+import type { ExecutorInfo, KillPolicy, TaskGroupInfo, TaskInfo, TaskStatus } from '../scheduler/task-types';
 
 /** Present on everything the master sends. */
 export interface FromMaster {
@@ -122,6 +122,16 @@ export interface RunTask extends FromMaster {
   task: TaskInfo;
 }
 
+/**
+ * LAUNCH_GROUP: start these tasks together under one executor (ExecutorInfo type DEFAULT, with
+ * `framework_id`); if one fails the agent kills the others. Delivered atomically: all or none.
+ */
+export interface RunTaskGroup extends FromMaster {
+  framework: FrameworkInfo & { id: FrameworkID };
+  executor: ExecutorInfo;
+  task_group: TaskGroupInfo;
+}
+
 /** Kill a task; the kill policy's grace period overrides the task's own (default 3 s). */
 export interface KillTask extends FromMaster {
   framework_id: FrameworkID;
@@ -177,6 +187,7 @@ export interface BusMessages {
   pong: Pong;
   ping: Ping;
   'run-task': RunTask;
+  'run-task-group': RunTaskGroup;
   'kill-task': KillTask;
   'status-ack': StatusAck;
   'shutdown-framework': ShutdownFramework;

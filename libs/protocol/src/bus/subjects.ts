@@ -22,6 +22,7 @@ export const TO_MASTER_KINDS = ['register', 'reregister', 'status-update', 'exec
 export const TO_AGENT_KINDS = [
   'ping',
   'run-task',
+  'run-task-group',
   'kill-task',
   'status-ack',
   'shutdown-framework',
