@@ -11,6 +11,7 @@ import {
 import { formatResources, fromV1, type Resources } from '@agora/resources';
 import { AllocationService } from '../allocation/allocation.service';
 import { Clock, type TimerHandle } from '../clock/clock';
+import { ClusterEvents } from '../cluster/cluster-events';
 import { ClusterState } from '../cluster/cluster-state';
 import { MasterIdentity } from '../cluster/master-identity';
 import { type AgentRecord, type FrameworkRecord, newCounters, type TaskRecord, taskKey } from '../cluster/records';
@@ -48,6 +49,7 @@ export class AgentsService implements OnModuleDestroy {
     private readonly clock: Clock,
     private readonly metrics: MasterMetrics,
     private readonly config: MasterConfig,
+    private readonly events: ClusterEvents,
   ) {}
 
   startPinging(): void {
@@ -106,6 +108,7 @@ export class AgentsService implements OnModuleDestroy {
     this.state.agents.set(id, agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities)), true);
     this.metrics.increment('master/slave_registrations');
+    this.events.emit({ type: 'AGENT_ADDED', agent });
     this.logger.log(`agent ${id} at ${agent.hostname}:${agent.port} registered with ${formatResources(total)}`);
     return this.registered(id);
   }
@@ -148,6 +151,7 @@ export class AgentsService implements OnModuleDestroy {
     const used = this.usedOn(agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities), used), true);
     this.metrics.increment('master/slave_reregistrations');
+    this.events.emit({ type: 'AGENT_ADDED', agent });
     this.logger.log(`agent ${id} at ${agent.hostname}:${agent.port} re-registered with ${agent.tasks.size} task(s)`);
     // After the reply, so the agent is listening on its subjects.
     this.clock.soon(() => {
@@ -209,6 +213,7 @@ export class AgentsService implements OnModuleDestroy {
         task.state = state;
         this.tasks.sendMasterUpdate(fw, status);
         this.tasks.complete(fw, task);
+        this.events.emit({ type: 'TASK_UPDATED', task, status });
       }
     }
     return shutdowns;
@@ -235,6 +240,7 @@ export class AgentsService implements OnModuleDestroy {
       statuses: [{ task_id: t.task.task_id, state: t.state, timestamp: this.clock.now() / 1000 }],
       released: false,
     };
+    const previousState = task.state;
     // The agent's view wins: what it has not had acknowledged is what the scheduler sees next.
     task.state = t.state;
     task.statusUpdateState = t.status_update_state ?? t.state;
@@ -246,6 +252,10 @@ export class AgentsService implements OnModuleDestroy {
     }
     fw.tasks.set(task.id, task);
     agent.tasks.set(taskKey(fw.id, task.id), task);
+    if (existing === undefined) this.events.emit({ type: 'TASK_ADDED', task });
+    else if (previousState !== t.state) {
+      this.events.emit({ type: 'TASK_UPDATED', task, status: { task_id: t.task.task_id, state: t.state, agent_id: { value: agent.id }, source: 'SOURCE_AGENT', timestamp: this.clock.now() / 1000 } });
+    }
   }
 
   private recoverFramework(id: string, info: FrameworkInfo | undefined): FrameworkRecord | undefined {
@@ -329,6 +339,7 @@ export class AgentsService implements OnModuleDestroy {
     this.state.unreachableAgents.set(agent.id, now);
     this.allocation.update((a) => a.removeAgent(agent.id));
     this.metrics.increment('master/slave_removals');
+    this.events.emit({ type: 'AGENT_REMOVED', agentId: agent.id });
     this.metrics.increment('master/slave_removals/reason_unhealthy');
     this.metrics.increment('master/slave_unreachable_completed');
     for (const fw of this.state.frameworks.values()) fw.stream?.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });

@@ -10,6 +10,7 @@ import { MasterMetrics } from '../metrics/master-metrics';
 import { AcceptService } from '../offers/accept.service';
 import { OffersService } from '../offers/offers.service';
 import { TasksService } from '../tasks/tasks.service';
+import { ClusterEvents } from './cluster-events';
 import { ClusterState } from './cluster-state';
 import { LeadershipService } from './leadership.service';
 import { MasterIdentity } from './master-identity';
@@ -21,6 +22,7 @@ import { MasterIdentity } from './master-identity';
 @Module({
   providers: [
     ClusterState,
+    ClusterEvents,
     MasterMetrics,
     {
       provide: MasterIdentity,
@@ -42,6 +44,6 @@ import { MasterIdentity } from './master-identity';
     MasterBusHandler,
     LeadershipService,
   ],
-  exports: [ClusterState, MasterMetrics, MasterIdentity, TasksService, OffersService, AcceptService, FrameworksService, AgentsService],
+  exports: [ClusterState, ClusterEvents, MasterMetrics, MasterIdentity, TasksService, OffersService, AcceptService, FrameworksService, AgentsService],
 })
 export class ClusterModule {}

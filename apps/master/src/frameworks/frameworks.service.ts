@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { FrameworkInfo, OfferConstraints, Subscribe, UpdateFramework } from '@agora/protocol';
 import { AllocationService } from '../allocation/allocation.service';
 import { Clock } from '../clock/clock';
+import { ClusterEvents } from '../cluster/cluster-events';
 import { ClusterState } from '../cluster/cluster-state';
 import type { EventSink } from '../cluster/event-sink';
 import { MasterIdentity } from '../cluster/master-identity';
@@ -33,6 +34,7 @@ export class FrameworksService implements OnModuleDestroy {
     private readonly clock: Clock,
     private readonly metrics: MasterMetrics,
     private readonly config: MasterConfig,
+    private readonly events: ClusterEvents,
   ) {}
 
   private stopping = false;
@@ -88,6 +90,7 @@ export class FrameworksService implements OnModuleDestroy {
     this.metrics.increment(requestedId === undefined ? 'master/messages_register_framework' : 'master/messages_reregister_framework');
     this.allocation.update((a) => a.addFramework(spec, true), true);
     this.persist(fw);
+    this.events.emit({ type: 'FRAMEWORK_ADDED', framework: fw });
     this.logger.log(`framework ${id} (${info.name}) subscribed with roles ${roles.join(', ')}`);
     return fw;
   }
@@ -120,6 +123,7 @@ export class FrameworksService implements OnModuleDestroy {
       a.activateFramework(fw.id);
     }, true);
     this.persist(fw);
+    this.events.emit({ type: 'FRAMEWORK_UPDATED', framework: fw });
     this.logger.log(`framework ${fw.id} (${info.name}) failed over`);
     return fw;
   }
@@ -135,6 +139,7 @@ export class FrameworksService implements OnModuleDestroy {
     this.allocation.update((a) => a.deactivateFramework(fw.id));
     this.offers.rescindAllOf(fw, 'framework disconnected', { notify: false });
     const timeoutMs = Math.max(0, (fw.info.failover_timeout ?? 0) * 1000);
+    this.events.emit({ type: 'FRAMEWORK_UPDATED', framework: fw });
     this.logger.log(`framework ${fw.id} disconnected; failover timeout ${timeoutMs / 1000} s`);
     if (timeoutMs === 0) {
       this.teardown(fw, 'failover timeout of 0 s');
@@ -166,6 +171,7 @@ export class FrameworksService implements OnModuleDestroy {
     this.state.completedFrameworks.push(fw);
     const overflow = this.state.completedFrameworks.length - this.config.maxCompletedFrameworks;
     if (overflow > 0) this.state.completedFrameworks.splice(0, overflow);
+    this.events.emit({ type: 'FRAMEWORK_REMOVED', framework: fw });
     this.registry.markFrameworkRemoved(fw.id).catch((e: Error) => this.logger.warn(`registry: could not mark framework ${fw.id} removed: ${e.message}`));
   }
 
@@ -185,6 +191,7 @@ export class FrameworksService implements OnModuleDestroy {
       if (revived.length > 0) a.revive(fw.id, revived);
     });
     this.persist(fw);
+    this.events.emit({ type: 'FRAMEWORK_UPDATED', framework: fw });
   }
 
   suppress(fw: FrameworkRecord, roles: readonly string[]): void {

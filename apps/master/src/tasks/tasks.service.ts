@@ -10,6 +10,7 @@ import {
 } from '@agora/protocol';
 import { AllocationService } from '../allocation/allocation.service';
 import { Clock } from '../clock/clock';
+import { ClusterEvents } from '../cluster/cluster-events';
 import { ClusterState } from '../cluster/cluster-state';
 import { MasterIdentity } from '../cluster/master-identity';
 import { type FrameworkRecord, type TaskRecord, taskKey } from '../cluster/records';
@@ -36,6 +37,7 @@ export class TasksService {
     private readonly clock: Clock,
     private readonly metrics: MasterMetrics,
     private readonly config: MasterConfig,
+    private readonly events: ClusterEvents,
   ) {}
 
   /** Records a validated task (TASK_STAGING) and sends it to its agent. */
@@ -45,6 +47,7 @@ export class TasksService {
     fw.tasks.set(task.id, record);
     this.state.agents.get(task.agentId)?.tasks.set(taskKey(fw.id, task.id), record);
     this.bus.toAgent(task.agentId, 'run-task', { epoch: this.identity.epoch, framework: fw.info, task: task.info });
+    this.events.emit({ type: 'TASK_ADDED', task: record });
     return record;
   }
 
@@ -84,10 +87,13 @@ export class TasksService {
     task.statusUpdateState = status.state;
     task.statusUpdateUuid = status.uuid;
     task.lastStatus = status;
-    if (task.statuses[task.statuses.length - 1]?.state !== status.state) {
+    const changed = task.statuses[task.statuses.length - 1]?.state !== status.state;
+    if (changed) {
       task.statuses.push({ task_id: status.task_id, state: status.state, timestamp: status.timestamp ?? this.clock.now() / 1000, healthy: status.healthy, container_status: status.container_status });
     }
     this.transition(task, latest);
+    // Every new state, and every health change, is news for operators (reference §3.3).
+    if (changed || status.healthy !== undefined) this.events.emit({ type: 'TASK_UPDATED', task, status });
   }
 
   /** Moves a task to `state`; the first terminal (or unreachable) state releases its resources. */
@@ -221,6 +227,7 @@ export class TasksService {
       task.statuses.push({ task_id: status.task_id, state: 'TASK_UNREACHABLE', timestamp: since / 1000 });
       this.transition(task, 'TASK_UNREACHABLE');
       this.sendMasterUpdate(fw, status);
+      this.events.emit({ type: 'TASK_UPDATED', task, status });
     }
   }
 
@@ -240,6 +247,7 @@ export class TasksService {
         task.released = true; // the allocator drops the framework's allocations wholesale
         task.state = 'TASK_KILLED';
         this.metrics.increment('master/tasks_killed');
+        this.events.emit({ type: 'TASK_UPDATED', task, status });
       }
       this.complete(fw, task);
     }
