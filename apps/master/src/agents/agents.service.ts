@@ -144,10 +144,12 @@ export class AgentsService implements OnModuleDestroy {
       this.offers.rescindOnAgent(id, 'agent re-registered');
       this.allocation.update((a) => a.removeAgent(id));
     }
+    this.tasks.forgetExecutors({ agentId: id });
     this.state.unreachableAgents.delete(id);
     const agent = this.record(id, message, total, previous);
     this.state.agents.set(id, agent);
     const shutdowns = this.adoptTasks(agent, message);
+    this.adoptExecutors(agent, message);
     const used = this.usedOn(agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities), used), true);
     this.metrics.increment('master/slave_reregistrations');
@@ -274,6 +276,7 @@ export class AgentsService implements OnModuleDestroy {
       capabilities: capabilitiesOf(info),
       suppressedRoles: new Set(),
       connected: false,
+      recovered: true,
       active: false,
       registeredAt: now,
       unregisteredAt: now,
@@ -288,8 +291,30 @@ export class AgentsService implements OnModuleDestroy {
     return fw;
   }
 
+  /** Executors the agent reports hold their resources again (their tasks were adopted above). */
+  private adoptExecutors(agent: AgentRecord, message: ReregisterAgent): void {
+    for (const info of message.executors ?? []) {
+      const fwId = info.framework_id?.value ?? '';
+      const fw = this.state.frameworks.get(fwId);
+      if (fw === undefined) continue;
+      let resources: Resources;
+      try {
+        resources = fromV1(info.resources ?? [], 'executor.resources');
+      } catch {
+        continue;
+      }
+      const role = [...resources][0]?.allocationRole ?? [...agent.tasks.values()].find((t) => t.executorId === info.executor_id.value)?.role ?? fw.roles[0] ?? '*';
+      this.tasks.addExecutor(fw, agent.id, info, resources.allocate(role), role);
+    }
+  }
+
   private usedOn(agent: AgentRecord): { frameworkId: string; resources: Resources }[] {
     const byFramework = new Map<string, Resources>();
+    for (const e of this.state.executors.values()) {
+      if (e.agentId !== agent.id || e.resources.isEmpty()) continue;
+      const held = byFramework.get(e.frameworkId);
+      byFramework.set(e.frameworkId, held === undefined ? e.resources : held.add(e.resources));
+    }
     for (const task of agent.tasks.values()) {
       if (task.released) continue;
       const held = byFramework.get(task.frameworkId);
@@ -338,6 +363,7 @@ export class AgentsService implements OnModuleDestroy {
     this.state.agents.delete(agent.id);
     this.state.unreachableAgents.set(agent.id, now);
     this.allocation.update((a) => a.removeAgent(agent.id));
+    this.tasks.forgetExecutors({ agentId: agent.id });
     this.metrics.increment('master/slave_removals');
     this.events.emit({ type: 'AGENT_REMOVED', agentId: agent.id });
     this.metrics.increment('master/slave_removals/reason_unhealthy');

@@ -49,6 +49,7 @@ export class MasterBusHandler implements OnModuleDestroy {
         return;
       }
       case 'executor-exited': {
+        this.tasks.executorExited(m.message.agent_id.value, m.message.framework_id.value, m.message.executor_id.value);
         const fw = this.state.frameworks.get(m.message.framework_id.value);
         const failure = { agent_id: m.message.agent_id, executor_id: m.message.executor_id, ...(m.message.status !== undefined ? { status: m.message.status } : {}) };
         fw?.stream?.send({ type: 'FAILURE', failure });

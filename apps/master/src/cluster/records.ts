@@ -8,6 +8,7 @@ import type { Resources } from '@agora/resources';
 import type {
   AgentInfo,
   Attribute,
+  ExecutorInfo,
   FrameworkInfo,
   OfferConstraints,
   TaskInfo,
@@ -47,6 +48,8 @@ export interface FrameworkRecord {
   offerConstraints?: OfferConstraints;
   /** A scheduler stream is attached. */
   connected: boolean;
+  /** Known only from agents' reports (after a master restart), not yet re-subscribed. */
+  recovered: boolean;
   /** Offers may be made (connected and not torn down). */
   active: boolean;
   stream?: EventSink;
@@ -76,6 +79,8 @@ export interface TaskRecord {
   readonly frameworkId: string;
   readonly agentId: string;
   readonly info: TaskInfo;
+  /** Its custom or default executor; absent for command tasks. */
+  readonly executorId?: string;
   /** The allocation role of its resources. */
   readonly role: string;
   /** What it holds, tagged with its allocation role. */
@@ -91,6 +96,24 @@ export interface TaskRecord {
   lastStatus?: TaskStatus;
   /** Resources were given back to the allocator (terminal or unreachable). */
   released: boolean;
+}
+
+/**
+ * A custom or default (task group) executor on an agent. It holds its own resources from its
+ * first task until it exits; command tasks have no executor record (their executor is the agent).
+ */
+export interface ExecutorRecord {
+  readonly id: string;
+  readonly frameworkId: string;
+  readonly agentId: string;
+  readonly info: ExecutorInfo;
+  /** Tagged with the allocation role. */
+  readonly resources: Resources;
+  readonly role: string;
+}
+
+export function executorKey(agentId: string, frameworkId: string, executorId: string): string {
+  return `${agentId}/${frameworkId}/${executorId}`;
 }
 
 export interface OfferRecord {

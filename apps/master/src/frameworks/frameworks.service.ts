@@ -75,6 +75,7 @@ export class FrameworksService implements OnModuleDestroy {
       suppressedRoles: suppressed,
       offerConstraints: call.offer_constraints,
       connected: true,
+      recovered: false,
       active: true,
       stream: sink,
       registeredAt: now,
@@ -114,6 +115,7 @@ export class FrameworksService implements OnModuleDestroy {
     this.apply(fw, info, roles, suppressed, constraints);
     fw.stream = sink;
     fw.connected = true;
+    fw.recovered = false;
     fw.active = true;
     fw.reregisteredAt = this.clock.now();
     fw.unregisteredAt = undefined;
@@ -160,6 +162,7 @@ export class FrameworksService implements OnModuleDestroy {
     this.offers.rescindAllOf(fw, 'framework removed', { notify: false });
     this.tasks.frameworkRemoved(fw);
     this.allocation.update((a) => a.removeFramework(fw.id));
+    this.tasks.forgetExecutors({ frameworkId: fw.id });
     const stream = fw.stream;
     fw.stream = undefined;
     stream?.close();

@@ -6,7 +6,7 @@ import { Clock } from '../clock/clock';
 import type { FrameworkRecord } from '../cluster/records';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { masterStatus } from '../tasks/statuses';
-import { checkLaunch } from '../tasks/task-validation';
+import { checkGroup, checkLaunch, type LaunchContext } from '../tasks/task-validation';
 import { TasksService } from '../tasks/tasks.service';
 import { OffersService } from './offers.service';
 
@@ -56,25 +56,53 @@ export class AcceptService {
     let available = Resources.sum(offers.map((o) => o.resources));
     const launchedIds = new Set<string>();
 
+    const state = this.tasks.state;
     for (const op of operations) {
+      const ctx = (): LaunchContext => ({
+        frameworkId: fw.id,
+        agentId,
+        role,
+        taskIds: new Set([...fw.tasks.keys(), ...launchedIds]),
+        available,
+        executors: new Map([...state.executorsOf(fw.id, agentId)].map(([id, e]) => [id, e.info])),
+      });
       if (op.type === 'LAUNCH') {
         for (const task of op.launch.task_infos ?? []) {
-          const check = checkLaunch(task, { agentId, role, taskIds: new Set([...fw.tasks.keys(), ...launchedIds]), available });
+          const check = checkLaunch(task, ctx());
           if (!check.ok) {
-            this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id.value, state: 'TASK_ERROR', reason: 'REASON_TASK_INVALID', message: check.message, now: this.clock.now() }));
+            this.error(fw, task, 'REASON_TASK_INVALID', check.message);
             continue;
           }
           available = available.subtract(check.resources);
           launchedIds.add(task.task_id.value);
+          const executor = task.executor === undefined ? undefined : { ...task.executor, framework_id: { value: fw.id } };
+          if (executor !== undefined) this.tasks.addExecutor(fw, agentId, executor, check.executorResources, role);
           // The agent gets the resources with their allocation role, and reports them back so
           // when it re-registers.
-          const info: TaskInfo = { ...task, resources: toV1(check.taskResources) };
-          this.tasks.launch(fw, { id: task.task_id.value, frameworkId: fw.id, agentId, info, role, resources: check.resources });
+          const info: TaskInfo = { ...task, resources: toV1(check.taskResources[0]), ...(executor ? { executor } : {}) };
+          this.tasks.launch(fw, { id: task.task_id.value, frameworkId: fw.id, agentId, info, executorId: executor?.executor_id.value, role, resources: check.taskResources[0] });
         }
       } else if (op.type === 'LAUNCH_GROUP') {
-        for (const task of op.launch_group.task_group.tasks ?? []) {
-          this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id?.value, state: 'TASK_ERROR', reason: 'REASON_TASK_GROUP_INVALID', message: 'LAUNCH_GROUP is not supported by this Agora version', now: this.clock.now() }));
+        const group = op.launch_group.task_group.tasks ?? [];
+        const check = checkGroup(op.launch_group.executor, group, ctx());
+        if (!check.ok) {
+          for (const task of group) this.error(fw, task, 'REASON_TASK_GROUP_INVALID', check.message);
+          continue;
         }
+        available = available.subtract(check.resources);
+        for (const task of group) launchedIds.add(task.task_id.value);
+        const executor = { ...op.launch_group.executor, framework_id: { value: fw.id } };
+        this.tasks.addExecutor(fw, agentId, executor, check.executorResources, role);
+        const tasks = group.map((task, i) => ({
+          id: task.task_id.value,
+          frameworkId: fw.id,
+          agentId,
+          info: { ...task, resources: toV1(check.taskResources[i]) },
+          executorId: executor.executor_id.value,
+          role,
+          resources: check.taskResources[i],
+        }));
+        this.tasks.launchGroup(fw, executor, tasks);
       } else {
         // RESERVE, UNRESERVE, CREATE and DESTROY arrive with reservations and volumes (a later
         // release); until then they change nothing, and the offers' resources stay available.
@@ -85,6 +113,10 @@ export class AcceptService {
       const now = this.clock.now();
       this.allocation.update((a) => a.recoverResources(fw.id, agentId, available, { refuseMs: refuseMs(call.filters), now }));
     }
+  }
+
+  private error(fw: FrameworkRecord, task: TaskInfo, reason: 'REASON_TASK_INVALID' | 'REASON_TASK_GROUP_INVALID', message: string): void {
+    this.tasks.sendMasterUpdate(fw, masterStatus({ taskId: task.task_id.value, agentId: task.agent_id?.value, state: 'TASK_ERROR', reason, message, now: this.clock.now() }));
   }
 
   decline(fw: FrameworkRecord, call: Decline): void {

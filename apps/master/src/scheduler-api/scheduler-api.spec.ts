@@ -229,6 +229,76 @@ describe('scheduler API semantics', () => {
     });
   });
 
+  describe('executors and task groups', () => {
+    const executor = (id: string, type: 'CUSTOM' | 'DEFAULT' = 'CUSTOM'): Record<string, unknown> => ({
+      executor_id: { value: id },
+      type,
+      ...(type === 'CUSTOM' ? { command: { value: './my-executor' } } : {}),
+      resources: [
+        { name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } },
+        { name: 'mem', type: 'SCALAR', scalar: { value: 64 } },
+      ],
+    });
+
+    it('launches tasks on a custom executor, charging the executor once and freeing it when it exits', async () => {
+      const s = await subscribe();
+      const agent = await master.agent();
+      const o = await offer(s);
+      await launch(s, o, [
+        { ...task('e1', o), command: undefined, executor: executor('ex') },
+        { ...task('e2', o), command: undefined, executor: executor('ex') },
+      ], { refuse_seconds: 0 });
+      const first = await agent.next('run-task');
+      expect(first.message.task.executor).toMatchObject({ executor_id: { value: 'ex' }, framework_id: { value: s.frameworkId } });
+      await agent.next('run-task');
+      // 4 cpus - 2 tasks of 1 - one executor of 0.5 = 1.5 left over, offered again.
+      const rest = await offer(s, (x) => x.resources!.some((r) => r.name === 'cpus' && r.scalar?.value === 1.5));
+      await s.call('DECLINE', { decline: { offer_ids: [rest.id], filters: { refuse_seconds: 0 } } });
+      for (const id of ['e1', 'e2']) {
+        const uuid = agent.sendStatus(s.frameworkId, id, 'TASK_FINISHED');
+        const done = await s.update(id, 'TASK_FINISHED');
+        expect(done.update.status.uuid).toBe(uuid);
+        await s.acknowledge(done.update.status);
+      }
+      agent.bus.toMaster('executor-exited', { agent_id: { value: agent.id }, framework_id: { value: s.frameworkId }, executor_id: { value: 'ex' }, status: 0 });
+      const failure = await s.nextOfType('FAILURE');
+      expect(failure.failure).toMatchObject({ agent_id: { value: agent.id }, executor_id: { value: 'ex' }, status: 0 });
+      await offer(s, (x) => x.resources!.some((r) => r.name === 'cpus' && r.scalar?.value === 4));
+    });
+
+    it('sends a task group to its agent in one message', async () => {
+      const s = await subscribe();
+      const agent = await master.agent();
+      const o = await offer(s);
+      const answer = await s.call('ACCEPT', {
+        accept: {
+          offer_ids: [o.id],
+          operations: [{ type: 'LAUNCH_GROUP', launch_group: { executor: executor('group', 'DEFAULT'), task_group: { tasks: [task('g1', o), task('g2', o)] } } }],
+        },
+      });
+      expect(answer.status).toBe(202);
+      const group = await agent.next('run-task-group');
+      expect(group.message.executor).toMatchObject({ executor_id: { value: 'group' }, type: 'DEFAULT', framework_id: { value: s.frameworkId } });
+      expect(group.message.task_group.tasks?.map((t) => t.task_id.value)).toEqual(['g1', 'g2']);
+    });
+
+    it('fails every task of an invalid group with TASK_ERROR', async () => {
+      const s = await subscribe();
+      await master.agent();
+      const o = await offer(s);
+      await s.call('ACCEPT', {
+        accept: {
+          offer_ids: [o.id],
+          operations: [{ type: 'LAUNCH_GROUP', launch_group: { executor: executor('group', 'DEFAULT'), task_group: { tasks: [task('ok', o), task('huge', o, 64)] } } }],
+        },
+      });
+      for (const id of ['ok', 'huge']) {
+        const error = await s.update(id, 'TASK_ERROR');
+        expect(error.update.status).toMatchObject({ reason: 'REASON_TASK_GROUP_INVALID', message: expect.stringMatching(/more than available/) });
+      }
+    });
+  });
+
   describe('kill and reconciliation', () => {
     it('sends a kill for a known task to its agent, and reconciles an unknown one', async () => {
       const s = await subscribe();

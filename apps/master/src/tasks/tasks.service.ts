@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgoraBus } from '@agora/bus';
 import {
+  type ExecutorInfo,
   isTerminalState,
   type KillPolicy,
   type StatusUpdate,
@@ -13,10 +14,14 @@ import { Clock } from '../clock/clock';
 import { ClusterEvents } from '../cluster/cluster-events';
 import { ClusterState } from '../cluster/cluster-state';
 import { MasterIdentity } from '../cluster/master-identity';
-import { type FrameworkRecord, type TaskRecord, taskKey } from '../cluster/records';
+import { executorKey, type FrameworkRecord, type TaskRecord, taskKey } from '../cluster/records';
+import type { Resources } from '@agora/resources';
 import { MasterConfig } from '../config/master.config';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { masterStatus, statusForFramework } from './statuses';
+
+/** A validated task, before the master records it. */
+export type NewTask = Omit<TaskRecord, 'state' | 'statuses' | 'released'>;
 
 /**
  * The life of tasks on the master (reference §1.6): launched tasks go to their agent, status
@@ -30,7 +35,7 @@ export class TasksService {
   private readonly logger = new Logger('tasks');
 
   constructor(
-    private readonly state: ClusterState,
+    private readonly cluster: ClusterState,
     private readonly allocation: AllocationService,
     private readonly bus: AgoraBus,
     private readonly identity: MasterIdentity,
@@ -40,15 +45,67 @@ export class TasksService {
     private readonly events: ClusterEvents,
   ) {}
 
+  /** The live state, for callers that must read it alongside (accept). */
+  get state(): ClusterState {
+    return this.cluster;
+  }
+
   /** Records a validated task (TASK_STAGING) and sends it to its agent. */
-  launch(fw: FrameworkRecord, task: Omit<TaskRecord, 'state' | 'statuses' | 'released'>): TaskRecord {
-    const record: TaskRecord = { ...task, state: 'TASK_STAGING', statuses: [], released: false };
-    record.statuses.push({ task_id: { value: task.id }, state: 'TASK_STAGING', timestamp: this.clock.now() / 1000 });
-    fw.tasks.set(task.id, record);
-    this.state.agents.get(task.agentId)?.tasks.set(taskKey(fw.id, task.id), record);
+  launch(fw: FrameworkRecord, task: NewTask): TaskRecord {
+    const record = this.track(fw, task);
     this.bus.toAgent(task.agentId, 'run-task', { epoch: this.identity.epoch, framework: fw.info, task: task.info });
     this.events.emit({ type: 'TASK_ADDED', task: record });
     return record;
+  }
+
+  /** Records a validated task group and sends it to its agent in one message (all or none). */
+  launchGroup(fw: FrameworkRecord, executor: ExecutorInfo, tasks: readonly NewTask[]): void {
+    const records = tasks.map((t) => this.track(fw, t));
+    this.bus.toAgent(tasks[0].agentId, 'run-task-group', {
+      epoch: this.identity.epoch,
+      framework: fw.info,
+      executor,
+      task_group: { tasks: tasks.map((t) => t.info) },
+    });
+    for (const record of records) this.events.emit({ type: 'TASK_ADDED', task: record });
+  }
+
+  private track(fw: FrameworkRecord, task: NewTask): TaskRecord {
+    const record: TaskRecord = { ...task, state: 'TASK_STAGING', statuses: [], released: false };
+    record.statuses.push({ task_id: { value: task.id }, state: 'TASK_STAGING', timestamp: this.clock.now() / 1000 });
+    fw.tasks.set(task.id, record);
+    this.cluster.agents.get(task.agentId)?.tasks.set(taskKey(fw.id, task.id), record);
+    return record;
+  }
+
+  /**
+   * A new executor's resources are held from its first task until it exits (executor-exited);
+   * an executor that already runs is only recorded once.
+   */
+  addExecutor(fw: FrameworkRecord, agentId: string, info: ExecutorInfo, resources: Resources, role: string): void {
+    const key = executorKey(agentId, fw.id, info.executor_id.value);
+    if (this.cluster.executors.has(key)) return;
+    this.cluster.executors.set(key, { id: info.executor_id.value, frameworkId: fw.id, agentId, info, resources, role });
+  }
+
+  /** The executor ended: its resources return to the pool. */
+  executorExited(agentId: string, frameworkId: string, executorId: string): void {
+    const key = executorKey(agentId, frameworkId, executorId);
+    const executor = this.cluster.executors.get(key);
+    if (executor === undefined) return;
+    this.cluster.executors.delete(key);
+    if (!executor.resources.isEmpty()) {
+      this.allocation.update((a) => a.recoverResources(frameworkId, agentId, executor.resources));
+    }
+  }
+
+  /** Forgets the executors of a framework (removed) or on an agent (gone): the allocator dropped them. */
+  forgetExecutors(match: { frameworkId?: string; agentId?: string }): void {
+    for (const [key, e] of this.cluster.executors) {
+      if ((match.frameworkId === undefined || e.frameworkId === match.frameworkId) && (match.agentId === undefined || e.agentId === match.agentId)) {
+        this.cluster.executors.delete(key);
+      }
+    }
   }
 
   /** Sends the framework an update the master made (no uuid, not retried). */
@@ -58,13 +115,13 @@ export class TasksService {
 
   /** A status update from an agent's status-update manager. */
   onStatusUpdate(update: StatusUpdate): void {
-    const fw = this.state.frameworks.get(update.framework_id.value);
+    const fw = this.cluster.frameworks.get(update.framework_id.value);
     const status = update.status;
     if (fw === undefined) {
       this.metrics.increment('master/invalid_status_updates');
       // The framework was torn down (or never existed here): nobody will ever acknowledge, so
       // the master acknowledges for it and the agent stops retrying.
-      if (this.state.removedFrameworkIds.has(update.framework_id.value) && status.uuid !== undefined) {
+      if (this.cluster.removedFrameworkIds.has(update.framework_id.value) && status.uuid !== undefined) {
         this.bus.toAgent(update.agent_id.value, 'status-ack', {
           epoch: this.identity.epoch,
           framework_id: update.framework_id,
@@ -119,7 +176,7 @@ export class TasksService {
       if (task.statusUpdateState !== undefined && isTerminalState(task.statusUpdateState)) this.complete(fw, task);
     }
     // Forwarded regardless: the agent knows best which update is at the head of its queue.
-    if (this.state.agents.has(agentId)) {
+    if (this.cluster.agents.has(agentId)) {
       this.bus.toAgent(agentId, 'status-ack', { epoch: this.identity.epoch, framework_id: { value: fw.id }, task_id: { value: taskId }, uuid });
     }
   }
@@ -128,7 +185,7 @@ export class TasksService {
   complete(fw: FrameworkRecord, task: TaskRecord): void {
     if (!task.released) this.transition(task, task.state);
     fw.tasks.delete(task.id);
-    this.state.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
+    this.cluster.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
     fw.completedTasks.push(task);
     const overflow = fw.completedTasks.length - this.config.maxCompletedTasksPerFramework;
     if (overflow > 0) fw.completedTasks.splice(0, overflow);
@@ -147,7 +204,7 @@ export class TasksService {
     }
     if (agentId !== undefined && agentId !== task.agentId) return;
     if (isTerminalState(task.state)) return;
-    if (!this.state.agents.has(task.agentId)) return; // unreachable: the kill waits for the agent
+    if (!this.cluster.agents.has(task.agentId)) return; // unreachable: the kill waits for the agent
     this.bus.toAgent(task.agentId, 'kill-task', {
       epoch: this.identity.epoch,
       framework_id: { value: fw.id },
@@ -175,11 +232,11 @@ export class TasksService {
         continue;
       }
       const base = { taskId, agentId, now, reason: 'REASON_RECONCILIATION' as TaskStatusReason };
-      if (agentId !== undefined && this.state.agents.has(agentId)) {
+      if (agentId !== undefined && this.cluster.agents.has(agentId)) {
         send(masterStatus({ ...base, state: 'TASK_GONE', message: 'Reconciliation: Task is unknown to the agent' }));
-      } else if (agentId !== undefined && this.state.unreachableAgents.has(agentId)) {
-        send(masterStatus({ ...base, state: 'TASK_UNREACHABLE', message: 'Reconciliation: Task is unreachable', unreachableSinceMs: this.state.unreachableAgents.get(agentId) }));
-      } else if (agentId !== undefined && this.state.goneAgents.has(agentId)) {
+      } else if (agentId !== undefined && this.cluster.unreachableAgents.has(agentId)) {
+        send(masterStatus({ ...base, state: 'TASK_UNREACHABLE', message: 'Reconciliation: Task is unreachable', unreachableSinceMs: this.cluster.unreachableAgents.get(agentId) }));
+      } else if (agentId !== undefined && this.cluster.goneAgents.has(agentId)) {
         send(masterStatus({ ...base, state: 'TASK_GONE_BY_OPERATOR', message: 'Reconciliation: Task is gone' }));
       } else {
         send(masterStatus({ ...base, state: 'TASK_UNKNOWN', message: 'Reconciliation: Task is unknown' }));
@@ -208,10 +265,10 @@ export class TasksService {
    * are not partition-aware) and release their resources; they come back if the agent returns.
    */
   agentUnreachable(agentId: string, since: number): void {
-    const agent = this.state.agents.get(agentId);
+    const agent = this.cluster.agents.get(agentId);
     if (agent === undefined) return;
     for (const task of agent.tasks.values()) {
-      const fw = this.state.frameworks.get(task.frameworkId);
+      const fw = this.cluster.frameworks.get(task.frameworkId);
       if (isTerminalState(task.state) || fw === undefined) continue;
       const status = masterStatus({
         taskId: task.id,
@@ -252,7 +309,7 @@ export class TasksService {
       this.complete(fw, task);
     }
     for (const agentId of agents) {
-      if (this.state.agents.has(agentId)) {
+      if (this.cluster.agents.has(agentId)) {
         this.bus.toAgent(agentId, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fw.id } });
       }
     }

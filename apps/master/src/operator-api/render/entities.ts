@@ -113,9 +113,7 @@ export function renderFrameworkSummary(fw: FrameworkRecord, usage: Usage): Frame
     webui_url: fw.info.webui_url ?? '',
     active: fw.active,
     connected: fw.connected,
-    // The records do not tell a framework recovered from agents' reports from one that
-    // disconnected: both are simply not connected.
-    recovered: false,
+    recovered: fw.recovered,
   };
 }
 

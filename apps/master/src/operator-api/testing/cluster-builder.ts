@@ -98,6 +98,7 @@ export class ClusterBuilder {
       capabilities: new Set(capabilities),
       suppressedRoles: new Set(options.suppressedRoles ?? []),
       connected,
+      recovered: false,
       active: options.active ?? connected,
       registeredAt: options.registeredAt ?? 2_000,
       reregisteredAt: options.reregisteredAt,
