@@ -87,7 +87,8 @@ export class OffersService implements OnModuleInit {
       ...(agent.info.domain ? { domain: agent.info.domain } : {}),
       resources: refinement ? toV1(offer.resources) : toV1Legacy(offer.resources),
       attributes: agent.attributes,
-      executor_ids: [],
+      // The framework's executors already running there, so it can reuse them.
+      executor_ids: [...this.state.executorsOf(fw.id, agent.id).keys()].map((value) => ({ value })),
       allocation_info: { role: offer.role },
     };
   }
