@@ -97,13 +97,7 @@ export class AgentsService implements OnModuleDestroy {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
     const id = this.identity.nextAgentId();
-    await this.registry.admitAgent({
-      id,
-      hostname: message.agent_info.hostname,
-      port: message.agent_info.port ?? 5051,
-      resources: formatResources(total),
-      attributes: attributeMap(message.agent_info.attributes ?? []),
-    });
+    await this.admit(id, message, total);
     const agent = this.record(id, message, total);
     this.state.agents.set(id, agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities)), true);
@@ -124,13 +118,7 @@ export class AgentsService implements OnModuleDestroy {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
     try {
-      await this.registry.admitAgent({
-        id,
-        hostname: message.agent_info.hostname,
-        port: message.agent_info.port ?? 5051,
-        resources: formatResources(total),
-        attributes: attributeMap(message.agent_info.attributes ?? []),
-      });
+      await this.admit(id, message, total);
     } catch (e) {
       if (e instanceof AgentGoneError) {
         this.state.goneAgents.add(id);
@@ -160,6 +148,17 @@ export class AgentsService implements OnModuleDestroy {
       for (const fwId of shutdowns) this.bus.toAgent(id, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fwId } });
     });
     return this.registered(id);
+  }
+
+  /** The registry write that must succeed before the agent is used (reference §5.2). */
+  private admit(id: string, message: RegisterAgent | ReregisterAgent, total: Resources): Promise<unknown> {
+    return this.registry.admitAgent({
+      id,
+      hostname: message.agent_info.hostname,
+      port: message.agent_info.port ?? 5051,
+      resources: formatResources(total),
+      attributes: attributeMap(message.agent_info.attributes ?? []),
+    });
   }
 
   private record(id: string, message: RegisterAgent | ReregisterAgent, total: Resources, previous?: AgentRecord): AgentRecord {
