@@ -46,6 +46,8 @@ describe('checkLaunch', () => {
     ['both command and executor', { executor: { executor_id: { value: 'e' } } as TaskInfo['executor'] }, /at least one \(but not both\)/],
     ['a shell command without value', { command: { shell: true } }, /command.value' is required/],
     ['a negative grace period', { kill_policy: { grace_period: { nanoseconds: -1 } } }, /non-negative/],
+    ['an HTTP health check without a port', { health_check: { type: 'HTTP', http: { path: '/' } } as TaskInfo['health_check'] }, /invalid health check: Expecting 'http.port'/],
+    ['a health check with a negative interval', { health_check: { type: 'TCP', tcp: { port: 80 }, interval_seconds: -1 } }, /invalid health check: Expecting 'interval_seconds' to be non-negative/],
     ['no resources', { resources: [] }, /uses no resources/],
     ['too many cpus', { resources: [scalar('cpus', 3)] }, /more than available/],
     ['resources of another role', { resources: [scalar('cpus', 1, 'ops')] }, /allocated to role 'ops'/],

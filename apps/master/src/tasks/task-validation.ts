@@ -3,7 +3,7 @@
  * a task reaches an agent. Pure; an invalid task gets TASK_ERROR, REASON_TASK_INVALID (for a
  * task group: REASON_TASK_GROUP_INVALID, for every task of the group) with the message here.
  */
-import type { ExecutorInfo, TaskInfo } from '@agora/protocol';
+import { type ExecutorInfo, healthCheckProblem, type TaskInfo } from '@agora/protocol';
 import { fromV1, Resources } from '@agora/resources';
 
 export interface LaunchContext {
@@ -120,6 +120,8 @@ function taskProblem(task: TaskInfo, ctx: LaunchContext): string | undefined {
   }
   const grace = task.kill_policy?.grace_period?.nanoseconds;
   if (grace !== undefined && grace < 0) return "Task's 'kill_policy.grace_period' must be non-negative";
+  const health = task.health_check === undefined ? undefined : healthCheckProblem(task.health_check);
+  if (health !== undefined) return `Task uses invalid health check: ${health}`;
   return undefined;
 }
 

@@ -7,4 +7,5 @@ export * from './offer-types';
 export * from './calls';
 export * from './events';
 export { decodeCall, parseCall } from './decode-call';
+export { healthCheckProblem } from './health-check';
 export * as decoders from './decoders';
