@@ -5,6 +5,7 @@ import type { BusTransport } from '@agora/bus';
 import { Env, serve } from '@agora/nest-common';
 import { MasterIdentity } from './cluster/master-identity';
 import { SCHEDULER_PATH } from './scheduler-api/scheduler.controller';
+import { OPERATOR_RAW_BODY_PATHS } from './operator-api/operator.controller';
 import { MasterModule } from './app.module';
 import { loadMasterConfig } from './config/master.config';
 
@@ -38,8 +39,12 @@ export async function bootstrapMaster(options: MasterOptions = {}): Promise<INes
     port: config.port,
     host: config.host,
     logger: options.logger,
-    // The scheduler endpoint reads its body raw, so that a malformed body is its own 400.
-    configure: (nest) => nest.use(`/${SCHEDULER_PATH}`, raw({ type: () => true, limit: MAX_CALL_BYTES })),
+    // The scheduler endpoint reads its body raw, so that a malformed body is its own 400; so do
+    // the operator API (/api/v1) and the v0 writes (/weights, /teardown).
+    configure: (nest) => {
+      nest.use(`/${SCHEDULER_PATH}`, raw({ type: () => true, limit: MAX_CALL_BYTES }));
+      nest.use(OPERATOR_RAW_BODY_PATHS, raw({ type: () => true, limit: MAX_CALL_BYTES }));
+    },
   });
   app.get(MasterIdentity).port = (app.getHttpServer().address() as AddressInfo).port;
   return app;

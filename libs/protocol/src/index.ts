@@ -1,7 +1,7 @@
 /**
- * @agora/protocol — wire types and codecs: the Mesos v1 scheduler API (calls, events, message
- * shapes, validation), RecordIO, ASCII JSON and base64, the ids the master mints, task states,
- * and the master ↔ agent bus. Pure: no I/O, no clock, no randomness. See ../README.md.
+ * @agora/protocol — wire types and codecs: the Mesos v1 scheduler and executor APIs (calls,
+ * events, message shapes, validation), RecordIO, ASCII JSON and base64, the ids the master
+ * mints, task states, and the master ↔ agent bus. Pure: no I/O, no clock, no randomness. See ../README.md.
  */
 export { ProtocolError } from './errors';
 export { DEFAULT_MAX_RECORD_BYTES, encodeRecord, RecordIODecoder, type RecordIODecoderOptions } from './recordio';
@@ -20,4 +20,6 @@ export {
 } from './task-state';
 export type { Decoder, JsonObject } from './fields';
 export * from './scheduler';
+export * from './operator';
 export * from './bus';
+export * from './executor';

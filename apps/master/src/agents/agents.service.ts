@@ -370,4 +370,63 @@ export class AgentsService implements OnModuleDestroy {
     for (const fw of this.state.frameworks.values()) fw.stream?.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     this.registry.markAgentUnreachable(agent.id).catch((e: Error) => this.logger.warn(`registry: could not mark agent ${agent.id} unreachable: ${e.message}`));
   }
+
+  // ---- operator: MARK_AGENT_GONE (reference §6.3-6.4) -----------------------------------------
+
+  /**
+   * The operator says the agent is gone for good. The registry records it first (throws
+   * UnknownAgentError for an agent it never admitted); then, if the agent is registered, its
+   * offers are rescinded, its tasks become TASK_GONE_BY_OPERATOR (TASK_LOST for frameworks that
+   * are not partition-aware) and complete, it leaves the allocator, frameworks hear FAILURE,
+   * operators AGENT_REMOVED, and the agent is told to shut down. If it is unreachable, its
+   * unreachable tasks go the same way. It can never register again under its id. Idempotent.
+   */
+  async markGone(agentId: string): Promise<void> {
+    if (this.state.goneAgents.has(agentId)) return;
+    await this.registry.markAgentGone(agentId);
+    if (this.state.goneAgents.has(agentId)) return; // a concurrent call finished first
+    this.state.goneAgents.add(agentId);
+    const now = this.clock.now();
+    const agent = this.state.agents.get(agentId);
+    if (agent !== undefined) {
+      this.logger.warn(`agent ${agentId} at ${agent.hostname}:${agent.port} was marked gone by an operator`);
+      this.offers.rescindOnAgent(agentId, 'agent marked gone');
+      this.tasksGone(agentId, [...agent.tasks.values()], now);
+      this.state.agents.delete(agentId);
+      this.allocation.update((a) => a.removeAgent(agentId));
+      this.tasks.forgetExecutors({ agentId });
+      this.metrics.increment('master/slave_removals');
+      this.events.emit({ type: 'AGENT_REMOVED', agentId });
+      for (const fw of this.state.frameworks.values()) fw.stream?.send({ type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+      this.bus.toAgent(agentId, 'shutdown', { epoch: this.identity.epoch, message: 'Agent has been marked gone' });
+    } else if (this.state.unreachableAgents.delete(agentId)) {
+      this.logger.warn(`unreachable agent ${agentId} was marked gone by an operator`);
+      this.tasksGone(agentId, [...this.state.allTasks()].filter((t) => t.agentId === agentId), now);
+    }
+  }
+
+  private tasksGone(agentId: string, tasks: readonly TaskRecord[], now: number): void {
+    for (const task of tasks) {
+      const fw = this.state.frameworks.get(task.frameworkId);
+      if (fw === undefined || isTerminalState(task.state)) continue;
+      const aware = fw.capabilities.has('PARTITION_AWARE');
+      const state = aware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST';
+      const status = masterStatus({
+        taskId: task.id,
+        agentId,
+        executorId: task.executorId,
+        state,
+        reason: aware ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED',
+        message: 'Agent has been marked gone',
+        now,
+      });
+      task.statusUpdateState = state;
+      task.lastStatus = status;
+      task.statuses.push({ task_id: status.task_id, state, timestamp: now / 1000 });
+      this.tasks.transition(task, state);
+      this.tasks.sendMasterUpdate(fw, status);
+      this.tasks.complete(fw, task);
+      this.events.emit({ type: 'TASK_UPDATED', task, status });
+    }
+  }
 }

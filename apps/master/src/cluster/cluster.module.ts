@@ -9,6 +9,7 @@ import { FrameworksService } from '../frameworks/frameworks.service';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { AcceptService } from '../offers/accept.service';
 import { OffersService } from '../offers/offers.service';
+import { RolesService } from '../roles/roles.service';
 import { TasksService } from '../tasks/tasks.service';
 import { ClusterEvents } from './cluster-events';
 import { ClusterState } from './cluster-state';
@@ -43,7 +44,8 @@ import { MasterIdentity } from './master-identity';
     AgentsService,
     MasterBusHandler,
     LeadershipService,
+    RolesService,
   ],
-  exports: [ClusterState, ClusterEvents, MasterMetrics, MasterIdentity, TasksService, OffersService, AcceptService, FrameworksService, AgentsService],
+  exports: [ClusterState, ClusterEvents, MasterMetrics, MasterIdentity, TasksService, OffersService, AcceptService, FrameworksService, AgentsService, RolesService],
 })
 export class ClusterModule {}

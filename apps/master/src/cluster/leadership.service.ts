@@ -4,14 +4,16 @@ import { AgentsService } from '../agents/agents.service';
 import { MasterBusHandler } from '../agents/master-bus.handler';
 import { Clock } from '../clock/clock';
 import { RegistryService } from '../registry';
+import { RolesService } from '../roles/roles.service';
 import { ClusterState } from './cluster-state';
 import { MasterIdentity } from './master-identity';
 
 /**
  * Taking office. With one master it always leads (several masters and the advisory lock come
  * with high availability, DESIGN §5): it starts a new term (epoch) in the registry, learns
- * which frameworks were removed and which agents are gone, tells agents a new leader is here
- * so they re-register, and starts pinging them.
+ * which frameworks were removed and which agents are gone, gives the allocator the roles'
+ * weights and quotas, tells agents a new leader is here so they re-register, and starts
+ * pinging them.
  */
 @Injectable()
 export class LeadershipService implements OnApplicationBootstrap {
@@ -25,6 +27,7 @@ export class LeadershipService implements OnApplicationBootstrap {
     private readonly busHandler: MasterBusHandler,
     private readonly bus: AgoraBus,
     private readonly clock: Clock,
+    private readonly roles: RolesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +39,7 @@ export class LeadershipService implements OnApplicationBootstrap {
     for (const agent of await this.registry.listAgents()) {
       if (agent.state === 'gone') this.state.goneAgents.add(agent.id);
     }
+    await this.roles.recover();
     // Listen before announcing, so re-registrations the announcement causes are heard.
     this.busHandler.start();
     this.bus.broadcast('master-elected', { epoch: this.identity.epoch, master_id: this.identity.id });

@@ -13,4 +13,9 @@ describe('MasterConfig', () => {
   it.each([['soon'], ['0'], ['1.5']])('rejects AGORA_ALLOCATION_INTERVAL_MS=%s naming the variable', (value) => {
     expect(() => loadMasterConfig({}, { AGORA_ALLOCATION_INTERVAL_MS: value })).toThrow(/AGORA_ALLOCATION_INTERVAL_MS/);
   });
+
+  it('defaults the operator event stream subscribers to Mesos’s 1000 and refuses 0', () => {
+    expect(loadMasterConfig({}, {}).maxOperatorEventStreamSubscribers).toBe(1000);
+    expect(() => loadMasterConfig({}, { AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS: '0' })).toThrow(/AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS/);
+  });
 });

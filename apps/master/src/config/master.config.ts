@@ -65,6 +65,13 @@ export class MasterConfig {
   @Max(100_000)
   readonly maxCompletedFrameworks: number = 50;
 
+  /** Operator event streams (`/api/v1` SUBSCRIBE) open at once; the oldest is dropped beyond it (Mesos --max_operator_event_stream_subscribers). */
+  @FromEnv('AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS')
+  @IsInt({ message: 'must be a whole number' })
+  @Min(1)
+  @Max(100_000)
+  readonly maxOperatorEventStreamSubscribers: number = 1000;
+
   /**
    * The NATS server(s) agents talk to the master through, e.g. `nats://127.0.0.1:4222`. Unset:
    * a bus inside this process only (`agora local`), which remote agents cannot reach.

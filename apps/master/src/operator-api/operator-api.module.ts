@@ -1,14 +1,22 @@
 import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module';
+import { DomainErrorsInterceptor } from './domain-errors.interceptor';
 import { BuildInfo, HostStats } from './host';
 import { JsonpInterceptor } from './jsonp.interceptor';
-import { OperatorController, RedirectController } from './operator.controller';
+import { OperatorController, OperatorWritesController, RedirectController } from './operator.controller';
 import { OperatorService } from './operator.service';
+import { OperatorEventStreams } from './v1/operator-event-streams';
+import { OperatorV1Controller } from './v1/operator-v1.controller';
+import { OperatorV1Service } from './v1/operator-v1.service';
 
-/** The Mesos v0 operator endpoints: /state, /tasks, /metrics/snapshot and the rest (see README.md). */
+/**
+ * The Mesos operator API: the v0 endpoints (/state, /tasks, /roles, /weights, /quota,
+ * /teardown, /metrics/snapshot and the rest) and the v1 API at /api/v1 with its event stream
+ * (see README.md).
+ */
 @Module({
   imports: [ClusterModule],
-  controllers: [OperatorController, RedirectController],
-  providers: [OperatorService, JsonpInterceptor, HostStats, BuildInfo],
+  controllers: [OperatorController, OperatorWritesController, RedirectController, OperatorV1Controller],
+  providers: [OperatorService, OperatorV1Service, OperatorEventStreams, JsonpInterceptor, DomainErrorsInterceptor, HostStats, BuildInfo],
 })
 export class OperatorApiModule {}

@@ -1,10 +1,14 @@
-import { Controller, Get, HttpStatus, Query, Redirect, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Post, Put, Query, Redirect, Req, UseInterceptors } from '@nestjs/common';
+import type { Request } from 'express';
+import type { WeightInfo } from '@agora/protocol';
+import { DomainErrorsInterceptor } from './domain-errors.interceptor';
 import { JsonpInterceptor } from './jsonp.interceptor';
 import { OperatorService } from './operator.service';
 import type { QueryParams } from './render/inputs';
 import type {
   FrameworksJson,
   MetricsJson,
+  QuotaJson,
   RolesJson,
   SlavesJson,
   StateJson,
@@ -14,7 +18,13 @@ import type {
 } from './render/json';
 
 /**
- * The Mesos v0 read-only endpoints (reference §3), under the names and aliases tools use. Every
+ * The paths whose request bodies arrive raw (bootstrap mounts `express.raw` on them), so a
+ * malformed body is answered like any other bad input: 400 with a text body naming the problem.
+ */
+export const OPERATOR_RAW_BODY_PATHS = ['/api/v1', '/master/api/v1', '/weights', '/master/weights', '/teardown', '/master/teardown'];
+
+/**
+ * The Mesos v0 read endpoints (reference §3), under the names and aliases tools use. Every
  * one answers JSON, or JSONP with `?jsonp=` (JsonpInterceptor).
  */
 @Controller()
@@ -52,6 +62,16 @@ export class OperatorController {
     return this.operator.roles();
   }
 
+  @Get(['weights', 'master/weights'])
+  weights(): WeightInfo[] {
+    return this.operator.weights();
+  }
+
+  @Get(['quota', 'master/quota'])
+  quota(): QuotaJson {
+    return this.operator.quota();
+  }
+
   @Get(['metrics/snapshot', 'master/metrics/snapshot'])
   metrics(@Query() query: QueryParams): MetricsJson {
     return this.operator.metrics(query);
@@ -68,6 +88,25 @@ export class OperatorController {
   }
 }
 
+/** The v0 writes: `/weights` PUT and `/teardown` POST, answered with an empty 200 as Mesos does. */
+@Controller()
+@UseInterceptors(DomainErrorsInterceptor)
+export class OperatorWritesController {
+  constructor(private readonly operator: OperatorService) {}
+
+  @Put(['weights', 'master/weights'])
+  @HttpCode(HttpStatus.OK)
+  async updateWeights(@Req() req: Request): Promise<void> {
+    await this.operator.updateWeights(bodyText(req));
+  }
+
+  @Post(['teardown', 'master/teardown'])
+  @HttpCode(HttpStatus.OK)
+  teardown(@Req() req: Request): void {
+    this.operator.teardownForm(bodyText(req));
+  }
+}
+
 /** `/redirect`: 307 to the leading master, `//host:port` (only the exact path; below it is 404). */
 @Controller()
 export class RedirectController {
@@ -78,4 +117,11 @@ export class RedirectController {
   redirect(): { url: string } {
     return { url: this.operator.leaderLocation() };
   }
+}
+
+/** The raw body as text (see OPERATOR_RAW_BODY_PATHS); empty when there is none. */
+export function bodyText(req: Request): string {
+  const body: unknown = req.body;
+  if (Buffer.isBuffer(body)) return body.toString('utf8');
+  return typeof body === 'string' ? body : '';
 }

@@ -1,16 +1,21 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
+import type { WeightInfo } from '@agora/protocol';
 import { AllocationService } from '../allocation/allocation.service';
 import { Clock } from '../clock/clock';
 import { ClusterState } from '../cluster/cluster-state';
 import { MasterIdentity } from '../cluster/master-identity';
 import { MasterConfig } from '../config/master.config';
+import { FrameworksService } from '../frameworks/frameworks.service';
 import { MasterMetrics } from '../metrics/master-metrics';
+import { RolesService } from '../roles/roles.service';
 import { BuildInfo, HostStats } from './host';
-import type { AllocatorReadings, QueryParams } from './render/inputs';
-import type { FrameworksJson, MetricsJson, RolesJson, SlavesJson, StateJson, StateSummaryJson, TasksJson, VersionJson } from './render/json';
+import { parseTeardownBody, parseWeightsBody } from './render/bodies';
+import type { AllocatorReadings, QueryParams, RoleSettings } from './render/inputs';
+import type { FrameworksJson, MetricsJson, QuotaJson, RolesJson, SlavesJson, StateJson, StateSummaryJson, TasksJson, VersionJson } from './render/json';
 import { leaderLocation, renderFlags, renderVersion } from './render/master-info';
-import { renderMetrics } from './render/metrics';
+import { type MetricsInputs, renderMetrics } from './render/metrics';
 import { optionalDuration, type Parsed, single } from './render/query';
+import { renderQuota, renderWeights } from './render/quota';
 import { renderRoles } from './render/roles';
 import { renderFrameworks, renderSlaves, renderState } from './render/state';
 import { renderStateSummary } from './render/summary';
@@ -19,8 +24,9 @@ import { parseTasksQuery, renderTasks } from './render/tasks';
 /**
  * Answers the operator endpoints: validates their query parameters, gathers what the renderers
  * read (the live records, this master's identity and configuration, the allocator's and the
- * host's readings, the time) and hands it to them. Rendering is synchronous, so every answer is
- * a consistent snapshot: nothing changes the records while it runs.
+ * host's readings, the roles' settings, the time) and hands it to them. Rendering is
+ * synchronous, so every answer is a consistent snapshot: nothing changes the records while it
+ * runs. The two writes (`/weights` PUT, `/teardown`) go to the services that own the change.
  */
 @Injectable()
 export class OperatorService {
@@ -33,6 +39,8 @@ export class OperatorService {
     private readonly clock: Clock,
     private readonly host: HostStats,
     private readonly build: BuildInfo,
+    private readonly rolesService: RolesService,
+    private readonly frameworksService: FrameworksService,
   ) {}
 
   state(): StateJson {
@@ -56,20 +64,21 @@ export class OperatorService {
   }
 
   roles(): RolesJson {
-    return renderRoles(this.cluster, this.allocatorReadings());
+    return renderRoles(this.cluster, this.allocatorReadings(), this.roleSettings());
+  }
+
+  weights(): WeightInfo[] {
+    return renderWeights(this.roleSettings());
+  }
+
+  quota(): QuotaJson {
+    return renderQuota(this.cluster, this.roleSettings());
   }
 
   /** `?timeout=` is accepted and checked, but nothing waits: every figure is at hand. */
   metrics(query: QueryParams): MetricsJson {
     valid(optionalDuration(query, 'timeout'));
-    return renderMetrics({
-      cluster: this.cluster,
-      master: this.identity,
-      counters: this.counters.snapshot(),
-      allocator: this.allocatorReadings(),
-      host: this.host.read(),
-      now: this.clock.now(),
-    });
+    return renderMetrics(this.metricsInputs());
   }
 
   version(): VersionJson {
@@ -84,12 +93,45 @@ export class OperatorService {
     return leaderLocation(this.identity);
   }
 
-  private allocatorReadings(): AllocatorReadings {
+  /** `/weights` PUT: the body is `[{"role": "r1", "weight": 2.0}]`; all or nothing. */
+  async updateWeights(body: string): Promise<void> {
+    await this.rolesService.updateWeights(valid(parseWeightsBody(body)));
+  }
+
+  /** `/teardown` POST: the body is the form `frameworkId=<id>`. */
+  teardownForm(body: string): void {
+    this.teardown(valid(parseTeardownBody(body)));
+  }
+
+  /** `/teardown` and TEARDOWN: an unknown (or already removed) framework is a 400, as in Mesos. */
+  teardown(frameworkId: string): void {
+    const fw = this.cluster.frameworks.get(frameworkId);
+    if (fw === undefined) throw new BadRequestException(`No framework found with ID ${frameworkId}`);
+    this.frameworksService.teardown(fw, 'torn down by an operator');
+  }
+
+  /** What `/metrics/snapshot` and GET_METRICS render. */
+  metricsInputs(): MetricsInputs {
+    return {
+      cluster: this.cluster,
+      master: this.identity,
+      counters: this.counters.snapshot(),
+      allocator: this.allocatorReadings(),
+      host: this.host.read(),
+      now: this.clock.now(),
+    };
+  }
+
+  allocatorReadings(): AllocatorReadings {
     return {
       roles: this.allocation.read((a) => a.roles()),
       cycles: this.allocation.cycleCount,
       lastCycle: this.allocation.lastMetrics(),
     };
+  }
+
+  roleSettings(): RoleSettings {
+    return { weights: this.rolesService.weightList(), quotas: this.rolesService.quotaList() };
   }
 }
 

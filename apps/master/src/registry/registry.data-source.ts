@@ -2,12 +2,15 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { AgentEntity } from './entities/agent.entity';
 import { FrameworkEntity } from './entities/framework.entity';
 import { RegistryEpochEntity } from './entities/registry-epoch.entity';
+import { RoleQuotaEntity } from './entities/role-quota.entity';
+import { RoleWeightEntity } from './entities/role-weight.entity';
 import { InitialRegistry1764070000000 } from './migrations/1764070000000-initial-registry';
+import { RoleWeightsAndQuotas1764500000000 } from './migrations/1764500000000-role-weights-and-quotas';
 
 /** Every migration, oldest first. Schema changes are new migrations here; never `synchronize`. */
-export const REGISTRY_MIGRATIONS = [InitialRegistry1764070000000];
+export const REGISTRY_MIGRATIONS = [InitialRegistry1764070000000, RoleWeightsAndQuotas1764500000000];
 
-export const REGISTRY_ENTITIES = [AgentEntity, FrameworkEntity, RegistryEpochEntity];
+export const REGISTRY_ENTITIES = [AgentEntity, FrameworkEntity, RegistryEpochEntity, RoleWeightEntity, RoleQuotaEntity];
 
 /**
  * Session-level advisory lock key that serializes migrations when several masters start against

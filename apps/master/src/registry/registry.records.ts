@@ -49,3 +49,19 @@ export interface FrameworkRecord extends FrameworkRegistration {
   /** Set once the framework is torn down; its id may not subscribe again. */
   readonly removedTime: Date | null;
 }
+
+/** A role's weight as an operator set it; roles without one weigh 1. */
+export interface RoleWeight {
+  readonly role: string;
+  readonly weight: number;
+}
+
+/**
+ * A role's quota as an operator set it: scalar amounts in natural units by resource name
+ * (`{cpus: 4, mem: 8192}`). A name missing from `limits` is unlimited.
+ */
+export interface RoleQuota {
+  readonly role: string;
+  readonly guarantees: Readonly<Record<string, number>>;
+  readonly limits: Readonly<Record<string, number>>;
+}

@@ -58,7 +58,7 @@ describe('RegistryService against Postgres', () => {
   });
 
   beforeEach(async () => {
-    await dataSource.query('TRUNCATE registry_agents, registry_frameworks');
+    await dataSource.query('TRUNCATE registry_agents, registry_frameworks, registry_weights, registry_quotas');
     clock = new SteppedClock();
     registry = new RegistryService(dataSource, clock);
   });
@@ -192,6 +192,53 @@ describe('RegistryService against Postgres', () => {
 
     it('removing an unknown framework throws UnknownFrameworkError', async () => {
       await expect(registry.markFrameworkRemoved('nope')).rejects.toThrow(UnknownFrameworkError);
+    });
+  });
+
+  describe('weights', () => {
+    it('sets weights, updates them, and lists them by role', async () => {
+      await registry.setWeights([{ role: 'web', weight: 2 }, { role: 'batch', weight: 0.5 }]);
+      await registry.setWeights([{ role: 'web', weight: 3 }]);
+      expect(await registry.listWeights()).toEqual([
+        { role: 'batch', weight: 0.5 },
+        { role: 'web', weight: 3 },
+      ]);
+    });
+
+    it('takes the last weight of a role named twice, and does nothing for an empty list', async () => {
+      await registry.setWeights([{ role: 'a', weight: 1 }, { role: 'a', weight: 4 }]);
+      await registry.setWeights([]);
+      expect(await registry.listWeights()).toEqual([{ role: 'a', weight: 4 }]);
+    });
+
+    it('is all or nothing: a weight the table refuses leaves the others unset', async () => {
+      await expect(registry.setWeights([{ role: 'a', weight: 2 }, { role: 'b', weight: -1 }])).rejects.toThrow();
+      expect(await registry.listWeights()).toEqual([]);
+    });
+  });
+
+  describe('quotas', () => {
+    it('sets quotas, replaces them, and lists them by role', async () => {
+      await registry.setQuotas([
+        { role: 'web', guarantees: { cpus: 1 }, limits: { cpus: 4, mem: 2048 } },
+        { role: 'batch', guarantees: {}, limits: { gpus: 0 } },
+      ]);
+      await registry.setQuotas([{ role: 'web', guarantees: { cpus: 2.5 }, limits: {} }]);
+      expect(await registry.listQuotas()).toEqual([
+        { role: 'batch', guarantees: {}, limits: { gpus: 0 } },
+        { role: 'web', guarantees: { cpus: 2.5 }, limits: {} },
+      ]);
+    });
+
+    it('removes a quota set back to the default (no guarantees, no limits), or on request', async () => {
+      await registry.setQuotas([
+        { role: 'a', guarantees: { cpus: 1 }, limits: {} },
+        { role: 'b', guarantees: { cpus: 1 }, limits: {} },
+      ]);
+      await registry.setQuotas([{ role: 'a', guarantees: {}, limits: {} }]);
+      await registry.removeQuota('b');
+      await registry.removeQuota('never-set');
+      expect(await registry.listQuotas()).toEqual([]);
     });
   });
 

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { AgentEntity } from './entities/agent.entity';
 import { FrameworkEntity } from './entities/framework.entity';
 import { RegistryEpochEntity } from './entities/registry-epoch.entity';
+import { RoleQuotaEntity } from './entities/role-quota.entity';
+import { RoleWeightEntity } from './entities/role-weight.entity';
 import {
   AgentGoneError,
   FrameworkRemovedError,
@@ -15,11 +17,13 @@ import {
   AgentRecord,
   FrameworkRecord,
   FrameworkRegistration,
+  RoleQuota,
+  RoleWeight,
 } from './registry.records';
 
 /**
- * The durable registry (DESIGN §4): which agents were admitted and what became of them, and
- * which frameworks exist. Only membership changes come here, never per-task traffic. Each
+ * The durable registry (DESIGN §4): which agents were admitted and what became of them, which
+ * frameworks exist, and the weights and quotas operators gave roles. Only membership changes come here, never per-task traffic. Each
  * method is one transaction that reads the row it changes `FOR UPDATE`, so concurrent masters
  * (or calls) cannot interleave a read and a write. Everything returned is a plain record.
  */
@@ -149,6 +153,66 @@ export class RegistryService {
     if (!options.includeRemoved) query.where('f.removed_time IS NULL');
     return (await query.getMany()).map(toFrameworkRecord);
   }
+
+  // ---- roles: weights and quotas -----------------------------------------------------------
+
+  /**
+   * Sets roles' weights in one transaction (UPDATE_WEIGHTS is all or nothing). A role named
+   * twice takes its last weight. The caller validates roles and weights; the table refuses a
+   * weight that is not positive and finite.
+   */
+  async setWeights(weights: readonly RoleWeight[]): Promise<void> {
+    const byRole = new Map(weights.map((w) => [w.role, w.weight]));
+    if (byRole.size === 0) return;
+    const now = this.now();
+    await this.db.transaction((tx) =>
+      tx.upsert(RoleWeightEntity, [...byRole].map(([role, weight]) => ({ role, weight, updatedTime: now })), ['role']),
+    );
+  }
+
+  /** Every weight set, ordered by role. */
+  async listWeights(): Promise<RoleWeight[]> {
+    const rows = await this.db.getRepository(RoleWeightEntity).find({ order: { role: 'ASC' } });
+    return rows.map((row) => ({ role: row.role, weight: row.weight }));
+  }
+
+  /**
+   * Sets roles' quotas in one transaction (UPDATE_QUOTA is all or nothing). A quota with no
+   * guarantees and no limits is the default, so its row is removed; a role named twice takes its
+   * last quota.
+   */
+  async setQuotas(quotas: readonly RoleQuota[]): Promise<void> {
+    const byRole = new Map(quotas.map((q) => [q.role, q]));
+    if (byRole.size === 0) return;
+    const now = this.now();
+    await this.db.transaction(async (tx) => {
+      const reset = [...byRole.values()].filter(isDefaultQuota).map((q) => q.role);
+      const set = [...byRole.values()].filter((q) => !isDefaultQuota(q));
+      if (reset.length > 0) await tx.delete(RoleQuotaEntity, { role: In(reset) });
+      if (set.length > 0) {
+        await tx.upsert(
+          RoleQuotaEntity,
+          set.map((q) => ({ role: q.role, guarantees: { ...q.guarantees }, limits: { ...q.limits }, updatedTime: now })),
+          ['role'],
+        );
+      }
+    });
+  }
+
+  /** Removes a role's quota (idempotent). */
+  async removeQuota(role: string): Promise<void> {
+    await this.db.getRepository(RoleQuotaEntity).delete({ role });
+  }
+
+  /** Every quota set, ordered by role. */
+  async listQuotas(): Promise<RoleQuota[]> {
+    const rows = await this.db.getRepository(RoleQuotaEntity).find({ order: { role: 'ASC' } });
+    return rows.map((row) => ({ role: row.role, guarantees: row.guarantees, limits: row.limits }));
+  }
+}
+
+function isDefaultQuota(quota: RoleQuota): boolean {
+  return Object.keys(quota.guarantees).length === 0 && Object.keys(quota.limits).length === 0;
 }
 
 /**

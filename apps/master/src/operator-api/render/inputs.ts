@@ -4,7 +4,8 @@
  * allocator and the host, and `now`. OperatorService gathers them; tests build them by hand.
  */
 import type { CycleMetrics } from '@agora/allocator';
-import type { AgentRecord, FrameworkRecord, OfferRecord } from '../../cluster/records';
+import type { ResourceQuantities } from '@agora/resources';
+import type { AgentRecord, ExecutorRecord, FrameworkRecord, OfferRecord } from '../../cluster/records';
 import type { MasterIdentity } from '../../cluster/master-identity';
 import type { MasterConfig } from '../../config/master.config';
 
@@ -15,6 +16,8 @@ export interface ClusterView {
   /** Torn-down frameworks, oldest first. */
   readonly completedFrameworks: readonly FrameworkRecord[];
   readonly offers: ReadonlyMap<string, OfferRecord>;
+  /** Custom and default executors (their resources count in quota consumption). */
+  readonly executors: ReadonlyMap<string, ExecutorRecord>;
   /** Agents marked unreachable, with the time (ms) it happened. */
   readonly unreachableAgents: ReadonlyMap<string, number>;
 }
@@ -33,6 +36,7 @@ export type FlagsConfig = Pick<
   | 'offerTimeoutMs'
   | 'maxCompletedTasksPerFramework'
   | 'maxCompletedFrameworks'
+  | 'maxOperatorEventStreamSubscribers'
 >;
 
 /** One role as the allocator's `roles()` query reports it. */
@@ -43,6 +47,12 @@ export interface RoleReading {
   readonly share: number;
   /** Offered or allocated scalars, natural units. */
   readonly allocated: Readonly<Record<string, number>>;
+}
+
+/** The weights and quotas operators set (RolesService#weightList, #quotaList), by role name. */
+export interface RoleSettings {
+  readonly weights: readonly { readonly role: string; readonly weight: number }[];
+  readonly quotas: readonly { readonly role: string; readonly guarantees: ResourceQuantities; readonly limits: ResourceQuantities }[];
 }
 
 /** What the allocator said when asked (AllocationService#read, lastMetrics, cycleCount). */

@@ -10,6 +10,9 @@ import type {
   HealthCheck,
   Label,
   OfferConstraints,
+  QuotaConfig,
+  QuotaInfo,
+  ScalarQuantities,
   TaskState,
 } from '@agora/protocol';
 import type { V0Resources, V1Resource } from '@agora/resources';
@@ -200,9 +203,19 @@ export interface TasksJson {
   tasks: TaskJson[];
 }
 
+/** A role's quota as `/roles` writes it (Mesos 1.9+): singular `guarantee` and `limit`, natural units. */
+export interface RoleQuotaJson {
+  role: string;
+  guarantee: Record<string, number>;
+  limit: Record<string, number>;
+  /** What the role consumes of its quota (reservations and what its tasks hold). */
+  consumed: Record<string, number>;
+}
+
 export interface RoleJson {
   name: string;
   weight: number;
+  quota: RoleQuotaJson;
   /** allocated + offered (deprecated in Mesos, still read by tools). */
   resources: V0Resources;
   allocated: V0Resources;
@@ -213,6 +226,12 @@ export interface RoleJson {
 
 export interface RolesJson {
   roles: RoleJson[];
+}
+
+/** `/quota`: Mesos's QuotaStatus, each config with what the role consumes (an Agora addition). */
+export interface QuotaJson {
+  infos: QuotaInfo[];
+  configs: (QuotaConfig & { consumed: ScalarQuantities })[];
 }
 
 export type MetricsJson = Record<string, number>;

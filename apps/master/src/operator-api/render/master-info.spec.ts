@@ -32,6 +32,7 @@ describe('renderFlags', () => {
       max_agent_ping_timeouts: '5',
       max_completed_frameworks: '50',
       max_completed_tasks_per_framework: '1000',
+      max_operator_event_stream_subscribers: '1000',
       port: '5050',
       registry: 'postgres',
     });

@@ -31,6 +31,7 @@ export function renderFlags(config: FlagsConfig, master: Pick<MasterFacts, 'host
     max_agent_ping_timeouts: String(config.maxAgentPingTimeouts),
     max_completed_frameworks: String(config.maxCompletedFrameworks),
     max_completed_tasks_per_framework: String(config.maxCompletedTasksPerFramework),
+    max_operator_event_stream_subscribers: String(config.maxOperatorEventStreamSubscribers),
     port: String(master.port),
     registry: 'postgres',
   };

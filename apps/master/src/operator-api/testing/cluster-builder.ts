@@ -200,6 +200,7 @@ export const TEST_CONFIG: FlagsConfig = {
   offerTimeoutMs: 0,
   maxCompletedTasksPerFramework: 1000,
   maxCompletedFrameworks: 50,
+  maxOperatorEventStreamSubscribers: 1000,
 };
 
 export const TEST_BUILD: BuildFacts = { date: '2025-01-02 03:04:05', time: 1735787045, user: 'builder' };

@@ -1,0 +1,90 @@
+import {
+  All,
+  BadRequestException,
+  Controller,
+  HttpException,
+  HttpStatus,
+  NotAcceptableException,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+  UseInterceptors,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { type OperatorCall, parseOperatorCall, ProtocolError } from '@agora/protocol';
+import { DomainErrorsInterceptor } from '../domain-errors.interceptor';
+import { bodyText } from '../operator.controller';
+import { OperatorEventStreams } from './operator-event-streams';
+import { OperatorV1Service } from './operator-v1.service';
+
+/**
+ * `POST /api/v1` (= `/master/api/v1`), the v1 operator API (reference §3.3), checked in the
+ * order Mesos checks: method (405), Content-Type (400 when absent, 415 unless JSON), the call
+ * (400 with a text body naming the field), Accept (406). SUBSCRIBE opens a RecordIO stream;
+ * every other call answers 200, with `{"type": ..., "<type in snake_case>": {...}}` for reads
+ * and an empty body for writes. The body arrives raw (see bootstrap), so malformed JSON is a 400
+ * like any other bad call.
+ */
+@Controller()
+@UseInterceptors(DomainErrorsInterceptor)
+export class OperatorV1Controller {
+  constructor(
+    private readonly v1: OperatorV1Service,
+    private readonly streams: OperatorEventStreams,
+  ) {}
+
+  @All(['api/v1', 'master/api/v1'])
+  async call(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      throw new HttpException(`Expecting a 'POST' request, received '${req.method}'`, HttpStatus.METHOD_NOT_ALLOWED);
+    }
+    const call = parse(req);
+    if (!acceptsJson(req.headers.accept)) throw new NotAcceptableException("Expecting 'Accept' to allow 'application/json'");
+    if (call.type === 'SUBSCRIBE') {
+      res.status(HttpStatus.OK);
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.flushHeaders();
+      res.socket?.setNoDelay(true);
+      res.socket?.setKeepAlive(true);
+      this.streams.subscribe(res);
+      return;
+    }
+    const answer = await this.v1.answer(call);
+    res.status(HttpStatus.OK);
+    if (answer === undefined) {
+      res.end();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(answer));
+  }
+}
+
+function parse(req: Request): OperatorCall {
+  const type = req.headers['content-type'];
+  if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
+  const media = type.split(';')[0].trim().toLowerCase();
+  if (media === 'application/x-protobuf') {
+    throw new UnsupportedMediaTypeException('Agora speaks the JSON operator API; send Content-Type: application/json');
+  }
+  if (media !== 'application/json') throw new UnsupportedMediaTypeException(`Expecting 'Content-Type' of application/json, got '${type}'`);
+  const text = bodyText(req);
+  if (text.trim() === '') throw new BadRequestException('Failed to parse body into Call: the request body is empty');
+  try {
+    return parseOperatorCall(text);
+  } catch (e) {
+    if (e instanceof ProtocolError) throw new BadRequestException(`Failed to validate master::Call: ${e.message}`);
+    throw e;
+  }
+}
+
+/** No Accept header means JSON; otherwise JSON or a wildcard must be allowed. */
+function acceptsJson(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return true;
+  return accept.split(',').some((part) => {
+    const media = part.split(';')[0].trim().toLowerCase();
+    return media === 'application/json' || media === '*/*' || media === 'application/*';
+  });
+}
