@@ -5,8 +5,8 @@
  */
 import { type Resources, toV0, toV1 } from '@agora/resources';
 import { attributeMap } from '../../agents/agent-spec';
-import type { AgentRecord, FrameworkRecord, OfferRecord, TaskRecord } from '../../cluster/records';
-import type { AgentFullJson, AgentJson, FrameworkJson, FrameworkSummaryJson, OfferJson, TaskJson, TaskStatusJson } from './json';
+import type { AgentRecord, ExecutorRecord, FrameworkRecord, OfferRecord, TaskRecord } from '../../cluster/records';
+import type { AgentFullJson, AgentJson, ExecutorJson, FrameworkJson, FrameworkSummaryJson, OfferJson, TaskJson, TaskStatusJson } from './json';
 import { held, type Usage } from './usage';
 
 /** Milliseconds since the epoch → seconds, as Mesos's JSON carries times. */
@@ -121,7 +121,12 @@ export function renderFrameworkSummary(fw: FrameworkRecord, usage: Usage): Frame
  * The framework as `/state` and `/frameworks` show it. `offers` resolves the framework's offer
  * ids (an id whose offer is gone is skipped).
  */
-export function renderFramework(fw: FrameworkRecord, usage: Usage, offers: ReadonlyMap<string, OfferRecord>): FrameworkJson {
+export function renderFramework(
+  fw: FrameworkRecord,
+  usage: Usage,
+  offers: ReadonlyMap<string, OfferRecord>,
+  executors: readonly ExecutorRecord[] = [],
+): FrameworkJson {
   const tasks: TaskJson[] = [];
   const unreachable: TaskJson[] = [];
   for (const task of fw.tasks.values()) (task.state === 'TASK_UNREACHABLE' ? unreachable : tasks).push(renderTask(task));
@@ -145,9 +150,25 @@ export function renderFramework(fw: FrameworkRecord, usage: Usage, offers: Reado
     unreachable_tasks: unreachable,
     completed_tasks: fw.completedTasks.map(renderTask),
     offers: offerList,
-    executors: [],
+    executors: executors.map(renderExecutor),
   };
   if (fw.info.labels?.labels !== undefined && fw.info.labels.labels.length > 0) json.labels = fw.info.labels.labels;
   if (fw.offerConstraints !== undefined) json.offer_constraints = fw.offerConstraints;
   return json;
+}
+
+/** A custom or default executor as v0 `/state` shows it (command executors are not listed). */
+export function renderExecutor(e: ExecutorRecord): ExecutorJson {
+  return {
+    id: e.id,
+    name: e.info.name ?? '',
+    source: '',
+    framework_id: e.frameworkId,
+    slave_id: e.agentId,
+    type: e.info.type ?? 'CUSTOM',
+    ...(e.info.command !== undefined ? { command: e.info.command } : {}),
+    ...(e.info.container !== undefined ? { container: e.info.container } : {}),
+    resources: toV0(e.resources),
+    role: e.role,
+  };
 }

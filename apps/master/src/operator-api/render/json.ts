@@ -135,7 +135,7 @@ export interface FrameworkJson extends FrameworkSummaryJson {
   unreachable_tasks: TaskJson[];
   completed_tasks: TaskJson[];
   offers: OfferJson[];
-  executors: never[];
+  executors: ExecutorJson[];
   labels?: Label[];
   offer_constraints?: OfferConstraints;
 }
@@ -235,3 +235,17 @@ export interface QuotaJson {
 }
 
 export type MetricsJson = Record<string, number>;
+
+/** A custom or default executor in v0 `/state`. */
+export interface ExecutorJson {
+  id: string;
+  name: string;
+  source: string;
+  framework_id: string;
+  slave_id: string;
+  type: string;
+  command?: unknown;
+  container?: unknown;
+  resources: V0Resources;
+  role: string;
+}

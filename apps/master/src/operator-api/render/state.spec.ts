@@ -1,3 +1,4 @@
+import { Resources } from '@agora/resources';
 import { AGORA_VERSION } from '../../cluster/master-identity';
 import { ClusterBuilder, TEST_BUILD, TEST_CONFIG, testMaster } from '../testing/cluster-builder';
 import { renderFrameworks, renderSlaves, renderState } from './state';
@@ -57,6 +58,23 @@ describe('renderState', () => {
     expect(state.frameworks.map((f) => f.id)).toEqual(['f1', 'f2']);
     expect(state.frameworks[1].offers.map((o) => o.id)).toEqual(['o1']);
     expect(state.completed_frameworks.map((f) => [f.id, f.active, f.unregistered_time, f.completed_tasks.length])).toEqual([['old', false, 9, 1]]);
+  });
+
+  it("lists a framework's custom executors with their resources", () => {
+    const c = cluster();
+    c.state.executors.set('a1/f1/ex', {
+      id: 'ex',
+      frameworkId: 'f1',
+      agentId: 'a1',
+      role: '*',
+      info: { executor_id: { value: 'ex' }, name: 'my executor', command: { value: './run' } },
+      resources: Resources.parse('cpus:0.5;mem:64').allocate('*'),
+    });
+    const state = renderState({ cluster: c.state, master: testMaster(), config: TEST_CONFIG, build: TEST_BUILD });
+    expect(state.frameworks[0].executors).toEqual([
+      { id: 'ex', name: 'my executor', source: '', framework_id: 'f1', slave_id: 'a1', type: 'CUSTOM', command: { value: './run' }, resources: expect.objectContaining({ cpus: 0.5, mem: 64 }), role: '*' },
+    ]);
+    expect(state.frameworks[1].executors).toEqual([]);
   });
 
   it('leaves elected_time out before the master was elected', () => {

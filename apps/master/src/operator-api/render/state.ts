@@ -1,4 +1,5 @@
 /** `/state`, `/frameworks` and `/slaves` (reference §3.1). */
+import type { ExecutorRecord } from '../../cluster/records';
 import { renderAgent, renderAgentFull, renderFramework, seconds } from './entities';
 import type { BuildFacts, ClusterView, FlagsConfig, MasterFacts } from './inputs';
 import type { FrameworkJson, FrameworksJson, SlavesJson, StateJson } from './json';
@@ -61,8 +62,11 @@ function frameworksOf(
   frameworkId?: string,
 ): { frameworks: FrameworkJson[]; completed_frameworks: FrameworkJson[] } {
   const wanted = (id: string): boolean => frameworkId === undefined || id === frameworkId;
+  // One pass over executors, not one per framework.
+  const executors = new Map<string, ExecutorRecord[]>();
+  for (const e of cluster.executors.values()) executors.set(e.frameworkId, [...(executors.get(e.frameworkId) ?? []), e]);
   const frameworks: FrameworkJson[] = [];
-  for (const fw of cluster.frameworks.values()) if (wanted(fw.id)) frameworks.push(renderFramework(fw, usage, cluster.offers));
+  for (const fw of cluster.frameworks.values()) if (wanted(fw.id)) frameworks.push(renderFramework(fw, usage, cluster.offers, executors.get(fw.id)));
   const completed_frameworks: FrameworkJson[] = [];
   for (const fw of cluster.completedFrameworks) if (wanted(fw.id)) completed_frameworks.push(renderFramework(fw, usage, cluster.offers));
   return { frameworks, completed_frameworks };
