@@ -3,12 +3,16 @@ import { AgoraBus, type BusTransport } from '@agora/bus';
 import { HttpEdgeModule } from '@agora/nest-common';
 import { Clock } from './clock/clock';
 import { AgentConfig } from './config/agent.config';
+import { ExecutorApiModule } from './executor-api/executor-api.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { BUS_OWNED } from './lifecycle/agent-lifecycle';
 import { AgentProfile } from './machine/agent-profile';
+import { AgentCounters } from './metrics/agent-counters';
+import { MetricsModule } from './metrics/metrics.module';
 import { AgentVersion } from './registration/registration.service';
 import { RegistrationModule } from './registration/registration.module';
+import { SandboxGcModule } from './sandbox/sandbox-gc.module';
 import { AgentSession } from './session/agent-session';
 import { StateModule } from './state/state.module';
 
@@ -37,7 +41,7 @@ export class AgentModule {
     return {
       module: AgentModule,
       global: true,
-      imports: [HttpEdgeModule, HealthModule, RegistrationModule, FilesModule, StateModule],
+      imports: [HttpEdgeModule, HealthModule, RegistrationModule, FilesModule, StateModule, MetricsModule, SandboxGcModule, ExecutorApiModule],
       providers: [
         { provide: AgentConfig, useValue: runtime.config },
         { provide: AgentProfile, useValue: runtime.profile },
@@ -46,8 +50,9 @@ export class AgentModule {
         { provide: BUS_OWNED, useValue: runtime.ownsTransport },
         AgentSession,
         Clock,
+        AgentCounters,
       ],
-      exports: [AgentConfig, AgentProfile, AgentVersion, AgoraBus, BUS_OWNED, AgentSession, Clock],
+      exports: [AgentConfig, AgentProfile, AgentVersion, AgoraBus, BUS_OWNED, AgentSession, Clock, AgentCounters],
     };
   }
 }

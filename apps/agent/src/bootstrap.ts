@@ -1,11 +1,13 @@
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { raw } from 'express';
 import { type BusTransport, NatsTransport } from '@agora/bus';
 import { ConfigError, Env, serve } from '@agora/nest-common';
 import { agoraVersion } from '@agora/nest-common';
 import { AgentModule } from './app.module';
 import { loadAgentConfig, workDirOf } from './config/agent.config';
+import { EXECUTOR_API_PATHS } from './executor-api/executor-api.controller';
 import { AgentLifecycle } from './lifecycle/agent-lifecycle';
 import { resolveAgentProfile } from './machine/agent-profile';
 import { probeMachine } from './machine/machine-probe';
@@ -38,6 +40,9 @@ export interface AgentOptions {
   readonly hostname?: string;
 }
 
+/** Executor calls carry at most a re-subscription's unacknowledged tasks and updates. */
+const MAX_EXECUTOR_CALL_BYTES = '16mb';
+
 /**
  * Validates the configuration, starts an agent and resolves once it listens and has begun
  * registering with the master. The caller owns the returned app: its close() kills the tasks,
@@ -68,6 +73,8 @@ export async function bootstrapAgent(options: AgentOptions = {}): Promise<INestA
       port: config.port,
       host: config.host,
       logger: options.logger,
+      // The executor API reads its body raw, so that a malformed body is its own 400.
+      configure: (nest) => nest.use(EXECUTOR_API_PATHS, raw({ type: () => true, limit: MAX_EXECUTOR_CALL_BYTES })),
     });
     await app.get(AgentLifecycle).start((app.getHttpServer().address() as AddressInfo).port);
     return app;

@@ -19,6 +19,9 @@ describe('AgentConfig', () => {
       killGraceMs: 3000,
       registrationTimeoutMs: 5000,
       registrationBackoffFactorMs: 1000,
+      docker: 'auto',
+      dockerHost: undefined,
+      dockerRemoveDelayMs: 3_600_000,
     });
   });
 
@@ -37,6 +40,10 @@ describe('AgentConfig', () => {
     ['a zero kill grace', { AGORA_KILL_GRACE_MS: '0' }, { killGraceMs: 0 }],
     ['the registration timeout', { AGORA_REGISTRATION_TIMEOUT_MS: '250' }, { registrationTimeoutMs: 250 }],
     ['the backoff factor', { AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10' }, { registrationBackoffFactorMs: 10 }],
+    ['Docker turned off', { AGORA_DOCKER: 'off' }, { docker: 'off' }],
+    ['a Docker socket', { DOCKER_HOST: 'unix:///run/agora-docker.x/docker.sock' }, { dockerHost: 'unix:///run/agora-docker.x/docker.sock' }],
+    ['a Docker engine over TCP', { DOCKER_HOST: 'tcp://127.0.0.1:2375' }, { dockerHost: 'tcp://127.0.0.1:2375' }],
+    ['an immediate container removal', { AGORA_DOCKER_REMOVE_DELAY_MS: '0' }, { dockerRemoveDelayMs: 0 }],
   ])('reads %s', (_what, env, expected) => {
     expect(loadAgentConfig({}, env)).toMatchObject(expected);
   });
@@ -55,6 +62,9 @@ describe('AgentConfig', () => {
     ['a negative kill grace', { AGORA_KILL_GRACE_MS: '-1' }, /AGORA_KILL_GRACE_MS="-1"/],
     ['a word for a timeout', { AGORA_REGISTRATION_TIMEOUT_MS: 'soon' }, /AGORA_REGISTRATION_TIMEOUT_MS="soon"/],
     ['a zero backoff factor', { AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '0' }, /AGORA_REGISTRATION_BACKOFF_FACTOR_MS="0"/],
+    ['a Docker mode that is none of auto, on, off', { AGORA_DOCKER: 'yes' }, /AGORA_DOCKER="yes": must be auto, on or off/],
+    ['a Docker host without a scheme', { DOCKER_HOST: '/var/run/docker.sock' }, /DOCKER_HOST="\/var\/run\/docker.sock": must be unix:\/\/\/path/],
+    ['a negative remove delay', { AGORA_DOCKER_REMOVE_DELAY_MS: '-1' }, /AGORA_DOCKER_REMOVE_DELAY_MS="-1"/],
   ])('rejects %s, naming the variable', (_what, env, problem) => {
     expect(() => loadAgentConfig({}, env)).toThrow(ConfigError);
     expect(() => loadAgentConfig({}, env)).toThrow(problem);

@@ -1,9 +1,13 @@
 import { hostname as machineHostname } from 'node:os';
-import { IsInt, IsIP, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Env, FromEnv, IsHost, IsPort, loadConfig } from '@agora/nest-common';
 import { IsAttributeText, IsNatsUrl, IsNotBelow, IsResourceText } from './agent-validators';
 
 const MS = { message: 'must be a whole number of milliseconds' };
+
+/** AGORA_DOCKER: use an engine when one answers (auto), refuse to start without one (on), or never use one (off). */
+export const DOCKER_MODES = ['auto', 'on', 'off'] as const;
+export type DockerMode = (typeof DOCKER_MODES)[number];
 
 /**
  * The agent's configuration: the only place the agent reads the environment. Validated at
@@ -102,6 +106,64 @@ export class AgentConfig {
   @Min(1)
   @Max(60_000)
   readonly registrationBackoffFactorMs: number = 1000;
+
+  /** Whether tasks with a Docker container run here (drivers/docker/docker-support.ts). */
+  @FromEnv('AGORA_DOCKER')
+  @IsIn(DOCKER_MODES, { message: 'must be auto, on or off' })
+  readonly docker: DockerMode = 'auto';
+
+  /** The Docker engine, as the docker CLI reads it; unset: unix:///var/run/docker.sock. */
+  @FromEnv('DOCKER_HOST')
+  @IsOptional()
+  @Matches(/^(unix:\/\/\/.+|(tcp|http):\/\/[^/\s]+:\d+\/?)$/, { message: 'must be unix:///path/to/docker.sock or tcp://host:port' })
+  readonly dockerHost?: string = undefined;
+
+  /**
+   * How long the container of an ended Docker task is kept before it is removed (Mesos
+   * --docker_remove_delay, 6 h; an hour here, since every kept container costs the engine).
+   */
+  @FromEnv('AGORA_DOCKER_REMOVE_DELAY_MS')
+  @IsInt(MS)
+  @Min(0)
+  @Max(604_800_000)
+  readonly dockerRemoveDelayMs: number = 3_600_000;
+
+  /**
+   * How long the sandbox of a finished task is kept (Mesos --gc_delay, one week); shortened
+   * when the disk fills (sandbox/sandbox-gc-policy.ts).
+   */
+  @FromEnv('AGORA_SANDBOX_GC_DELAY_MS')
+  @IsInt(MS)
+  @Min(0)
+  @Max(31_536_000_000)
+  readonly sandboxGcDelayMs: number = 604_800_000;
+
+  /** How often disk usage is checked and overdue sandboxes are removed (Mesos --disk_watch_interval). */
+  @FromEnv('AGORA_DISK_WATCH_INTERVAL_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(86_400_000)
+  readonly diskWatchIntervalMs: number = 60_000;
+
+  /**
+   * How long a custom executor has to SUBSCRIBE after it was started; then its queued tasks fail
+   * (REASON_EXECUTOR_REGISTRATION_TIMEOUT) and it is killed (Mesos --executor_registration_timeout).
+   */
+  @FromEnv('AGORA_EXECUTOR_REGISTRATION_TIMEOUT_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(86_400_000)
+  readonly executorRegistrationTimeoutMs: number = 60_000;
+
+  /**
+   * How long an executor told to SHUT DOWN may take to exit before it is killed, unless its
+   * ExecutorInfo names a shutdown_grace_period (Mesos --executor_shutdown_grace_period).
+   */
+  @FromEnv('AGORA_EXECUTOR_SHUTDOWN_GRACE_MS')
+  @IsInt(MS)
+  @Min(0)
+  @Max(86_400_000)
+  readonly executorShutdownGraceMs: number = 5000;
 }
 
 export function loadAgentConfig(

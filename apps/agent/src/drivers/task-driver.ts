@@ -19,7 +19,7 @@
  * - `inspect` and `stats` only read.
  * The next issue adds `recover` (find runs of a previous agent process again).
  */
-import type { CommandInfo } from '@agora/protocol';
+import type { CommandInfo, ContainerInfo, TaskStatusReason } from '@agora/protocol';
 
 /** Limits in the resources' units; absent means unlimited. */
 export interface TaskLimits {
@@ -41,12 +41,42 @@ export interface TaskLaunch {
   readonly stdoutPath: string;
   readonly stderrPath: string;
   readonly limits: TaskLimits;
+  /**
+   * What the task asked for in its resources, where limits are ceilings: a container engine
+   * weighs CPU shares by it and reserves that much memory. Absent: the limits.
+   */
+  readonly requested?: TaskLimits;
+  /**
+   * The task's ContainerInfo. A DOCKER one is run from its image by the docker driver; the
+   * process driver runs only launches without one (or a MESOS one without an image).
+   */
+  readonly container?: ContainerInfo;
+  /** Whose container this is, so a driver can label it and find it again after a restart. */
+  readonly owner?: TaskOwner;
+}
+
+export interface TaskOwner {
+  readonly agentId: string;
+  readonly frameworkId: string;
+  readonly executorId: string;
+  /** Absent for an executor's own container. */
+  readonly taskId?: string;
+}
+
+/**
+ * Why a task ended, when the driver knows more than its exit status: the engine killed it for
+ * exceeding its memory (REASON_CONTAINER_LIMITATION_MEMORY), or lost it. The command executor
+ * then reports TASK_FAILED with this reason and message instead of the exit status.
+ */
+export interface TaskEndCause {
+  readonly reason: TaskStatusReason;
+  readonly message: string;
 }
 
 /** How a task's main process ended. */
 export type TaskExit =
-  | { readonly kind: 'exited'; readonly code: number }
-  | { readonly kind: 'signaled'; readonly signal: NodeJS.Signals };
+  | { readonly kind: 'exited'; readonly code: number; readonly cause?: TaskEndCause }
+  | { readonly kind: 'signaled'; readonly signal: NodeJS.Signals; readonly cause?: TaskEndCause };
 
 export interface TaskInspection {
   readonly containerId: string;
@@ -85,12 +115,19 @@ export interface TaskDriver {
 /** The injection token of the driver command tasks run with. */
 export const TASK_DRIVER = Symbol('TASK_DRIVER');
 
-/** The task could not be started; the message says why (it becomes the TASK_FAILED message). */
+/**
+ * The task could not be started; the message says why (it becomes the TASK_FAILED message).
+ * `reason` is the TaskStatus reason when the driver knows one (a container that cannot be
+ * created: REASON_CONTAINER_LAUNCH_FAILED); without one, the task failed as an executor that
+ * terminated, as Mesos's command executor does when it cannot fork.
+ */
 export class TaskStartError extends Error {
   override readonly name = 'TaskStartError';
+  readonly reason?: TaskStatusReason;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; reason?: TaskStatusReason }) {
     super(message, options);
+    this.reason = options?.reason;
   }
 }
 

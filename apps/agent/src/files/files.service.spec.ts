@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Resources } from '@agora/resources';
 import { AgentProfile } from '../machine/agent-profile';
 import { FileNotFoundError, InvalidFileRequestError } from './files.errors';
-import { completeUtf8, FilesService, MAX_READ_BYTES } from './files.service';
+import { FilesService, MAX_READ_BYTES } from './files.service';
 
 describe('FilesService', () => {
   let base: string;
@@ -67,9 +68,37 @@ describe('FilesService', () => {
   it('leaves a multi-byte character cut by the chunk for the next read', async () => {
     await writeFile(join(workDir, 'utf8'), 'aé');
     expect(await files.read(join(workDir, 'utf8'), 0, 2)).toEqual({ data: 'a', offset: 0 });
-    expect(completeUtf8(Buffer.from('aé'))).toBe(3);
-    expect(completeUtf8(Buffer.from('a€').subarray(0, 3))).toBe(1);
-    expect(completeUtf8(Buffer.from('😀'))).toBe(4);
+    expect(await files.read(join(workDir, 'utf8'), 1, 2)).toEqual({ data: 'é', offset: 1 });
+  });
+
+  it('maps bytes that are not UTF-8 one to one, so offsets stay exact', async () => {
+    await writeFile(join(workDir, 'binary'), Buffer.from([0x61, 0xff, 0x62]));
+    expect(await files.read(join(workDir, 'binary'), 0)).toEqual({ data: 'a?b', offset: 0 });
+  });
+
+  it('refuses to read or download a FIFO instead of waiting for a writer', async () => {
+    const fifo = join(workDir, 'sandbox', 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    await expect(files.read(fifo, 0)).rejects.toThrow('Cannot read a file that is not a regular file.');
+    await expect(files.download(fifo)).rejects.toThrow(InvalidFileRequestError);
+  });
+
+  it('downloads a growing file as it was when asked: exactly the size it announced', async () => {
+    const path = join(workDir, 'sandbox', 'stdout');
+    const download = await files.download(path);
+    await appendFile(path, 'more\n');
+    const chunks: Buffer[] = [];
+    for await (const chunk of download.stream) chunks.push(chunk as Buffer);
+    expect(download.size).toBe(12);
+    expect(Buffer.concat(chunks).toString()).toBe('hello\nworld\n');
+  });
+
+  it('downloads an empty file', async () => {
+    await writeFile(join(workDir, 'empty'), '');
+    const download = await files.download(join(workDir, 'empty'));
+    const chunks: unknown[] = [];
+    for await (const chunk of download.stream) chunks.push(chunk);
+    expect([download.size, chunks]).toEqual([0, []]);
   });
 
   it('refuses to read or download a directory', async () => {

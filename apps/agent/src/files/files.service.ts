@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
 import { AgentProfile } from '../machine/agent-profile';
 import { modeString } from './file-mode';
 import { FileNotFoundError, InvalidFileRequestError } from './files.errors';
 import { OwnerNames } from './owner-names';
+import { utf8Chunk } from './utf8-chunk';
 
 /** One entry of `/files/browse`, as Mesos's `model(FileInfo)`. */
 export interface FileEntry {
@@ -27,11 +29,15 @@ export interface FileChunk {
 export interface FileDownload {
   readonly name: string;
   readonly size: number;
-  readonly stream: ReadStream;
+  /** Exactly `size` bytes: a file that grows while it is sent is cut at the size it had. */
+  readonly stream: Readable;
 }
 
 /** Mesos caps one read at 16 pages. */
 export const MAX_READ_BYTES = 16 * 4096;
+
+/** Opening never waits: a FIFO a task planted in its sandbox must not hang a reader. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /**
  * The sandbox files API (reference §5.8): browse, read (the web UI's pailer tails with it) and
@@ -67,32 +73,51 @@ export class FilesService {
   }
 
   /**
-   * Up to `length` bytes (capped at MAX_READ_BYTES) from `offset`. Offset -1 (or none) asks for
-   * the file's size: `{data: "", offset: size}`. Reading at or past the end gives no data. A
-   * multi-byte character cut by the end of the chunk is left for the next read.
+   * Up to `length` bytes (capped at MAX_READ_BYTES) from `offset`, as a tailing viewer asks:
+   * offset -1 (or none) gives the file's size, `{data: "", offset: size}`; at or past the end
+   * there is no data and the offset comes back as asked. `data` stands for the bytes from
+   * `offset` on, and its UTF-8 length is exactly their number (utf8-chunk.ts): a character cut
+   * by the end of the chunk is left for the next read, bytes that are not UTF-8 become `?`.
+   * So the next offset is always `offset + Buffer.byteLength(data)`.
    */
   async read(path: string, offset = -1, length = -1): Promise<FileChunk> {
     const { real } = await this.resolve(path);
-    const file = await open(real, 'r');
+    regularFile(await stat(real).catch((e: unknown) => notFoundIfGone(e, path)), 'read');
+    const file = await open(real, READ_FLAGS).catch((e: unknown) => notFoundIfGone(e, path));
     try {
       const s = await file.stat();
-      if (s.isDirectory()) throw new InvalidFileRequestError('Cannot read a directory.');
+      regularFile(s, 'read');
       if (offset === -1) return { data: '', offset: s.size };
       if (offset >= s.size || length === 0) return { data: '', offset };
       const wanted = Math.min(length === -1 ? s.size - offset : length, MAX_READ_BYTES, s.size - offset);
       const buffer = Buffer.alloc(wanted);
       const { bytesRead } = await file.read(buffer, 0, wanted, offset);
-      return { data: buffer.subarray(0, completeUtf8(buffer.subarray(0, bytesRead))).toString('utf8'), offset };
+      return { data: utf8Chunk(buffer.subarray(0, bytesRead)).text, offset };
     } finally {
       await file.close();
     }
   }
 
+  /** The file as it is now: its current size, then exactly that many bytes. */
   async download(path: string): Promise<FileDownload> {
     const { real } = await this.resolve(path);
-    const s = await stat(real);
-    if (s.isDirectory()) throw new InvalidFileRequestError('Cannot download a directory.');
-    return { name: basename(real), size: s.size, stream: createReadStream(real) };
+    regularFile(await stat(real).catch((e: unknown) => notFoundIfGone(e, path)), 'download');
+    const file = await open(real, READ_FLAGS).catch((e: unknown) => notFoundIfGone(e, path));
+    let size: number;
+    try {
+      const s = await file.stat();
+      regularFile(s, 'download');
+      size = s.size;
+    } catch (e) {
+      await file.close();
+      throw e;
+    }
+    if (size === 0) {
+      await file.close();
+      return { name: basename(real), size, stream: Readable.from([]) };
+    }
+    // The stream closes the file when it ends or is destroyed (a client that went away).
+    return { name: basename(real), size, stream: file.createReadStream({ start: 0, end: size - 1 }) };
   }
 
   /** The requested path made absolute (relative paths are taken from the work dir) and its realpath, inside the work dir. */
@@ -115,14 +140,14 @@ export class FilesService {
   }
 }
 
-/** The length of `bytes` without a trailing, incomplete UTF-8 sequence. */
-export function completeUtf8(bytes: Uint8Array): number {
-  // Look back at most 3 bytes for the start of the last sequence.
-  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
-    const b = bytes[bytes.length - back];
-    if ((b & 0xc0) === 0x80) continue; // a continuation byte: keep looking
-    const needed = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return needed > back ? bytes.length - back : bytes.length;
-  }
-  return bytes.length;
+/** Directories and special files (FIFOs, sockets, devices) cannot be read or downloaded. */
+function regularFile(s: Stats, what: 'read' | 'download'): void {
+  if (s.isDirectory()) throw new InvalidFileRequestError(`Cannot ${what} a directory.`);
+  if (!s.isFile()) throw new InvalidFileRequestError(`Cannot ${what} a file that is not a regular file.`);
+}
+
+/** A file removed between resolving and opening it is reported like one that never was. */
+function notFoundIfGone(e: unknown, path: string): never {
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(path);
+  throw e;
 }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AgoraBus, InProcessTransport } from '@agora/bus';
+import type { ExecutorsService } from '../executors/executors.service';
 import type { RegistrationService } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
 import type { StatusUpdateManager } from '../status-updates/status-update-manager';
@@ -30,12 +31,23 @@ function harness() {
     frameworkMessage: jest.fn(),
   };
   const statusUpdates = { acknowledge: jest.fn() };
+  // Executors take nothing unless a test says so: the command executor gets every command.
+  const executors = {
+    takes: jest.fn((message: { task: { executor?: unknown } }) => message.task.executor !== undefined),
+    run: jest.fn(),
+    runGroup: jest.fn(),
+    kill: jest.fn(() => false),
+    shutdownFramework: jest.fn(),
+    shutdownExecutor: jest.fn(() => false),
+    frameworkMessage: jest.fn(() => false),
+  };
   const inbox = new MasterInbox(
     bus,
     session,
     registration as unknown as RegistrationService,
     tasks as unknown as CommandExecutorService,
     statusUpdates as unknown as StatusUpdateManager,
+    executors as unknown as ExecutorsService,
   );
   inbox.onModuleInit();
   inbox.start();
@@ -43,7 +55,7 @@ function harness() {
   identified('a-S1');
   const run = (epoch: number): void =>
     master.toAgent('a-S1', 'run-task', { epoch, framework: { id: { value: 'f' }, user: 'u', name: 'n' }, task: { name: 't', task_id: { value: 't' }, agent_id: { value: 'a-S1' } } });
-  return { master, session, registration, tasks, statusUpdates, inbox, run, transport };
+  return { master, session, registration, tasks, statusUpdates, executors, inbox, run, transport };
 }
 
 describe('MasterInbox', () => {
@@ -70,6 +82,29 @@ describe('MasterInbox', () => {
     expect(h.tasks.frameworkMessage).toHaveBeenCalledWith('f', 'e');
     expect(h.registration.onMasterElected).toHaveBeenCalledWith({ epoch: 1, master_id: 'm' });
     expect(h.registration.shutdown).toHaveBeenCalledWith('bye');
+    await h.transport.close();
+  });
+
+  it('hands custom executors and task groups to the executors, and what they hold back to the command executor', async () => {
+    const h = harness();
+    const fw = { value: 'f' };
+    const framework = { id: fw, user: 'u', name: 'n' };
+    const task = { name: 't', task_id: { value: 'c' }, agent_id: { value: 'a-S1' }, executor: { executor_id: { value: 'e' }, command: { value: 'x' } } };
+    h.executors.kill.mockReturnValueOnce(true);
+    h.executors.shutdownExecutor.mockReturnValueOnce(true);
+    h.executors.frameworkMessage.mockReturnValueOnce(true);
+    h.master.toAgent('a-S1', 'run-task', { epoch: 1, framework, task });
+    h.master.toAgent('a-S1', 'run-task-group', { epoch: 1, framework, executor: { executor_id: { value: 'd' }, type: 'DEFAULT', framework_id: fw }, task_group: { tasks: [{ ...task, executor: undefined }] } });
+    h.master.toAgent('a-S1', 'kill-task', { epoch: 1, framework_id: fw, task_id: { value: 'c' } });
+    h.master.toAgent('a-S1', 'shutdown-executor', { epoch: 1, framework_id: fw, executor_id: { value: 'e' } });
+    h.master.toAgent('a-S1', 'framework-message', { epoch: 1, framework_id: fw, executor_id: { value: 'e' }, data: 'aGk=' });
+    h.master.toAgent('a-S1', 'shutdown-framework', { epoch: 1, framework_id: fw });
+    await turns();
+    expect(h.executors.run).toHaveBeenCalledTimes(1);
+    expect(h.executors.runGroup).toHaveBeenCalledTimes(1);
+    expect(h.executors.shutdownFramework).toHaveBeenCalledWith('f');
+    expect(h.tasks.shutdownFramework).toHaveBeenCalledWith('f');
+    for (const fn of [h.tasks.run, h.tasks.kill, h.tasks.shutdownExecutor, h.tasks.frameworkMessage]) expect(fn).not.toHaveBeenCalled();
     await h.transport.close();
   });
 

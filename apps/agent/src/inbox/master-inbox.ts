@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AgoraBus, type BusSubscription, type Received } from '@agora/bus';
+import { ExecutorsService } from '../executors/executors.service';
 import { RegistrationService } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateManager } from '../status-updates/status-update-manager';
@@ -24,6 +25,7 @@ export class MasterInbox implements OnModuleInit {
     private readonly registration: RegistrationService,
     private readonly tasks: CommandExecutorService,
     private readonly statusUpdates: StatusUpdateManager,
+    private readonly executors: ExecutorsService,
   ) {}
 
   onModuleInit(): void {
@@ -66,11 +68,16 @@ export class MasterInbox implements OnModuleInit {
       case 'ping':
         this.registration.onPing(received.message, (pong) => received.reply('pong', pong));
         return;
+      // Custom executors and task groups go to executors/, command tasks to tasks/.
       case 'run-task':
-        this.tasks.run(received.message);
+        if (this.executors.takes(received.message)) this.executors.run(received.message);
+        else this.tasks.run(received.message);
+        return;
+      case 'run-task-group':
+        this.executors.runGroup(received.message);
         return;
       case 'kill-task':
-        this.tasks.kill(received.message);
+        if (!this.executors.kill(received.message)) this.tasks.kill(received.message);
         return;
       case 'status-ack': {
         const { framework_id, task_id, uuid } = received.message;
@@ -78,13 +85,18 @@ export class MasterInbox implements OnModuleInit {
         return;
       }
       case 'shutdown-framework':
+        this.executors.shutdownFramework(received.message.framework_id.value);
         this.tasks.shutdownFramework(received.message.framework_id.value);
         return;
       case 'shutdown-executor':
-        this.tasks.shutdownExecutor(received.message.framework_id.value, received.message.executor_id.value);
+        if (!this.executors.shutdownExecutor(received.message.framework_id.value, received.message.executor_id.value)) {
+          this.tasks.shutdownExecutor(received.message.framework_id.value, received.message.executor_id.value);
+        }
         return;
       case 'framework-message':
-        this.tasks.frameworkMessage(received.message.framework_id.value, received.message.executor_id.value);
+        if (!this.executors.frameworkMessage(received.message)) {
+          this.tasks.frameworkMessage(received.message.framework_id.value, received.message.executor_id.value);
+        }
         return;
       case 'shutdown':
         void this.registration.shutdown(received.message.message).catch((e: unknown) => this.failed('shutdown', e));

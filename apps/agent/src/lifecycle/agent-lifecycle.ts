@@ -1,5 +1,6 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AgoraBus } from '@agora/bus';
+import { ExecutorsService } from '../executors/executors.service';
 import { MasterInbox } from '../inbox/master-inbox';
 import { RegistrationService } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
@@ -28,6 +29,7 @@ export class AgentLifecycle implements BeforeApplicationShutdown {
     private readonly tasks: CommandExecutorService,
     private readonly bus: AgoraBus,
     @Inject(BUS_OWNED) private readonly busOwned: boolean,
+    private readonly executors: ExecutorsService,
   ) {}
 
   async start(port: number): Promise<void> {
@@ -47,7 +49,7 @@ export class AgentLifecycle implements BeforeApplicationShutdown {
     // Without recovery (the next issue) a task cannot outlive its agent: a restarted agent
     // would not find it again. Recovery replaces this with leaving the tasks of checkpointing
     // frameworks running, as Mesos does.
-    await this.tasks.killAll('the agent is stopping');
+    await Promise.all([this.tasks.killAll('the agent is stopping'), this.executors.stopAll('the agent is stopping')]);
     this.inbox.stop();
     if (this.busOwned) {
       await this.bus.close().catch((e: unknown) => this.logger.warn(`closing the bus: ${(e as Error).message}`));

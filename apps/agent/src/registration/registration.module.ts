@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExecutorsModule } from '../executors/executors.module';
 import { MasterInbox } from '../inbox/master-inbox';
 import { AgentLifecycle } from '../lifecycle/agent-lifecycle';
 import { StatusUpdatesModule } from '../status-updates/status-updates.module';
@@ -8,7 +9,7 @@ import { RegistrationService } from './registration.service';
 
 /** The agent's standing with the master: registration, the inbox of master messages, and the start/stop order. */
 @Module({
-  imports: [TasksModule, StatusUpdatesModule],
+  imports: [TasksModule, StatusUpdatesModule, ExecutorsModule],
   providers: [RegistrationService, AgentMetaStore, MasterInbox, AgentLifecycle],
   exports: [AgentLifecycle],
 })

@@ -8,6 +8,8 @@ import type { ReregisterAgent } from '@agora/protocol';
 import { Resources, toV1 } from '@agora/resources';
 import { FakeClock } from '../clock/fake-clock';
 import { loadAgentConfig } from '../config/agent.config';
+import { ExecutorRegistry } from '../executors/executor-registry';
+import type { ExecutorsService } from '../executors/executors.service';
 import { MasterInbox } from '../inbox/master-inbox';
 import { AgentProfile } from '../machine/agent-profile';
 import { SandboxService } from '../sandbox/sandbox.service';
@@ -44,8 +46,11 @@ async function harness(random = 0.5) {
   const tasks = new CommandExecutorService(registry, statusUpdates, driver, new SandboxService(profile), session, config, clock);
   const killAll = jest.spyOn(tasks, 'killAll');
   const meta = new AgentMetaStore(profile);
-  const registration = new RegistrationService(bus, session, clock, config, profile, { value: '0.1.0' }, meta, statusUpdates, tasks, registry);
-  const inbox = new MasterInbox(bus, session, registration, tasks, statusUpdates);
+  // No custom executors in these tests: they take no command and hold nothing.
+  const executors = { takes: () => false, kill: () => false, shutdownExecutor: () => false, frameworkMessage: () => false, shutdownFramework: () => undefined, stopAll: async () => undefined };
+  const executorService = executors as unknown as ExecutorsService;
+  const registration = new RegistrationService(bus, session, clock, config, profile, { value: '0.1.0' }, meta, statusUpdates, tasks, registry, executorService, new ExecutorRegistry());
+  const inbox = new MasterInbox(bus, session, registration, tasks, statusUpdates, executorService);
   inbox.onModuleInit();
   inbox.start();
   const step = async (ms: number): Promise<void> => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgoraBus, BusClosedError, BusTimeoutError, NoRespondersError } from '@agora/bus';
-import type { AgentTask, MasterElected, Ping, Pong, RegisterAgent, Registration, ReregisterAgent } from '@agora/protocol';
+import { type AgentTask, MAX_BUS_MESSAGE_BYTES, type MasterElected, type Ping, type Pong, type RegisterAgent, type Registration, type ReregisterAgent } from '@agora/protocol';
 import { fromV1, toV1 } from '@agora/resources';
 import { Clock, type TimerHandle } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
@@ -10,6 +10,8 @@ import { StatusUpdateManager } from '../status-updates/status-update-manager';
 import { CommandExecutorService } from '../tasks/command-executor.service';
 import { TaskRegistry } from '../tasks/task-registry';
 import type { TaskRun } from '../tasks/task-run';
+import { ExecutorRegistry, reregisteringExecutors } from '../executors/executor-registry';
+import { ExecutorsService } from '../executors/executors.service';
 import { AgentMetaStore } from './agent-meta.store';
 import { registrationDelay } from './registration-backoff';
 import { buildReregistration } from './reregistration';
@@ -58,6 +60,8 @@ export class RegistrationService {
     private readonly statusUpdates: StatusUpdateManager,
     private readonly tasks: CommandExecutorService,
     private readonly registry: TaskRegistry,
+    private readonly executors: ExecutorsService,
+    private readonly executorRegistry: ExecutorRegistry,
   ) {}
 
   /** Called with the agent id whenever it becomes known or changes (the inbox subscribes to it). */
@@ -127,7 +131,7 @@ export class RegistrationService {
     this.session.shutDown = true;
     this.stop();
     this.statusUpdates.pause();
-    await this.tasks.killAll('the master shut this agent down');
+    await Promise.all([this.tasks.killAll('the master shut this agent down'), this.executors.stopAll('the master shut this agent down')]);
   }
 
   private begin(): void {
@@ -239,17 +243,19 @@ export class RegistrationService {
   }
 
   private reregisterMessage(agentId: string): ReregisterAgent {
-    const tasks = this.registry
-      .frameworks()
+    // Tasks of custom and default executors too (executors/), and those executors themselves.
+    const tasks = [...this.registry.frameworks(), ...this.executorRegistry.taskEntries()]
       .flatMap((f) => [...f.runs.values()].filter((run) => !run.silenced).map((run) => ({ framework: f.info, task: this.agentTask(run) })));
+    const live = reregisteringExecutors(this.executorRegistry);
     const { message, omitted } = buildReregistration(
       { agent_info: { ...this.agentInfo(), id: { value: agentId } }, version: this.version.value, capabilities: AGENT_CAPABILITIES, ip: this.profile.ip },
       tasks,
+      MAX_BUS_MESSAGE_BYTES - live.bytes,
     );
     if (omitted > 0) {
       this.logger.warn(`re-registering with ${message.tasks?.length ?? 0} of ${tasks.length} tasks: the others do not fit in one bus message (64 KiB)`);
     }
-    return message;
+    return live.executors.length > 0 ? { ...message, executors: live.executors } : message;
   }
 
   private agentTask(run: TaskRun): AgentTask {

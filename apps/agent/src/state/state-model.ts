@@ -16,7 +16,7 @@ export interface TaskJson {
   state: string;
   resources: V0Resources;
   role?: string;
-  statuses: { state: string; timestamp?: number; container_status?: TaskStatus['container_status'] }[];
+  statuses: { state: string; timestamp?: number; healthy?: boolean; container_status?: TaskStatus['container_status'] }[];
 }
 
 export interface ExecutorJson {
@@ -26,7 +26,8 @@ export interface ExecutorJson {
   container: string;
   directory: string;
   resources: V0Resources;
-  type: 'COMMAND';
+  /** COMMAND for a command task's executor; custom and default executors (executors/) say theirs. */
+  type: 'COMMAND' | 'CUSTOM' | 'DEFAULT' | 'UNKNOWN';
   tasks: TaskJson[];
   queued_tasks: TaskJson[];
   completed_tasks: TaskJson[];
@@ -69,6 +70,7 @@ export function taskJson(run: TaskRun, agentId: string): TaskJson {
     statuses: run.statuses.map((s) => ({
       state: s.state,
       timestamp: s.timestamp,
+      ...(s.healthy !== undefined ? { healthy: s.healthy } : {}),
       ...(s.container_status !== undefined ? { container_status: s.container_status } : {}),
     })),
   };

@@ -2,10 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Resources, toV0, type V0Resources } from '@agora/resources';
 import { Clock } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
+import { DockerSupport } from '../drivers/docker/docker-support';
+import { describeAddress } from '../drivers/docker/engine-address';
 import { AgentProfile } from '../machine/agent-profile';
 import { attributesToV0 } from '../machine/attributes';
 import { AGENT_CAPABILITIES, AgentVersion } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
+import { ExecutorRegistry } from '../executors/executor-registry';
+import { withExecutors } from '../executors/executor-state';
 import { TaskRegistry } from '../tasks/task-registry';
 import { executorJson, type FrameworkJson, frameworkJson } from './state-model';
 
@@ -21,6 +25,8 @@ export class StateService {
     private readonly config: AgentConfig,
     private readonly version: AgentVersion,
     clock: Clock,
+    private readonly docker: DockerSupport,
+    private readonly executors: ExecutorRegistry,
   ) {
     this.startTime = clock.now() / 1000;
   }
@@ -38,6 +44,8 @@ export class StateService {
     const completed: FrameworkJson[] = this.registry
       .completedFrameworks()
       .map((f) => frameworkJson(f.info, [], f.runs.map((run) => executorJson(run, agentId))));
+    // Custom and default executors join the command executors' frameworks (executors/).
+    const all = withExecutors({ frameworks: live, completed }, this.executors, agentId);
     return {
       version: this.version.value,
       start_time: this.startTime,
@@ -47,6 +55,8 @@ export class StateService {
       port: this.session.port,
       capabilities: AGENT_CAPABILITIES,
       registered: this.session.registered,
+      // Whether a Docker engine answered: tasks with a Docker container run here only then.
+      docker: this.docker.available,
       resources: toV0(resources),
       reserved_resources: reservedByRole(resources),
       unreserved_resources: toV0(resources.unreserved()),
@@ -57,11 +67,13 @@ export class StateService {
         port: String(this.session.port),
         hostname: this.profile.hostname,
         advertise_ip: this.profile.ip,
+        docker: this.docker.mode,
+        docker_host: describeAddress(this.docker.address),
         ...(this.config.resources !== undefined ? { resources: this.config.resources } : {}),
         ...(this.config.attributes !== undefined ? { attributes: this.config.attributes } : {}),
       },
-      frameworks: live,
-      completed_frameworks: completed,
+      frameworks: all.frameworks,
+      completed_frameworks: all.completed,
     };
   }
 }

@@ -10,6 +10,9 @@ import { type AckOutcome, StatusUpdateStream } from './status-update-stream';
 /** A stream whose terminal update was acknowledged: the task may be forgotten. */
 export type StreamClosedListener = (frameworkId: string, taskId: string) => void;
 
+/** Every update offered to `update`: `accepted` is false when it was dropped (a duplicate). */
+export type UpdateListener = (frameworkId: string, status: TaskStatus, accepted: boolean) => void;
+
 interface Entry {
   readonly stream: StatusUpdateStream;
   timer?: TimerHandle;
@@ -32,6 +35,7 @@ export class StatusUpdateManager {
   private readonly logger = new Logger('status-updates');
   private readonly streams = new Map<string, Entry>();
   private readonly closedListeners: StreamClosedListener[] = [];
+  private readonly updateListeners: UpdateListener[] = [];
   private paused = true;
 
   constructor(
@@ -46,6 +50,11 @@ export class StatusUpdateManager {
     this.closedListeners.push(listener);
   }
 
+  /** Observes every update offered (metrics count them). */
+  onUpdate(listener: UpdateListener): void {
+    this.updateListeners.push(listener);
+  }
+
   /** Queues an update (it must carry a uuid); sent now if it is the head and the agent is registered. */
   update(frameworkId: string, status: TaskStatus & { uuid: string }): void {
     const k = key(frameworkId, status.task_id.value);
@@ -54,7 +63,9 @@ export class StatusUpdateManager {
       entry = { stream: new StatusUpdateStream(frameworkId, status.task_id.value), interval: this.config.statusUpdateRetryMinMs };
       this.streams.set(k, entry);
     }
-    if (!entry.stream.enqueue(status)) {
+    const accepted = entry.stream.enqueue(status);
+    for (const listener of this.updateListeners) listener(frameworkId, status, accepted);
+    if (!accepted) {
       this.logger.warn(`dropped a duplicate status update ${status.state} (${status.uuid}) of task ${status.task_id.value}`);
       return;
     }

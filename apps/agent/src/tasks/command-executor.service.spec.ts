@@ -5,10 +5,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgoraBus, InProcessTransport } from '@agora/bus';
-import type { FrameworkInfo, RunTask, TaskInfo, TaskStatus } from '@agora/protocol';
+import { type FrameworkInfo, type RunTask, type TaskInfo, type TaskStatus, TaskStatusReason } from '@agora/protocol';
 import { Resources } from '@agora/resources';
 import { FakeClock } from '../clock/fake-clock';
 import { loadAgentConfig } from '../config/agent.config';
+import { TaskStartError } from '../drivers/task-driver';
 import { AgentProfile } from '../machine/agent-profile';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { AgentSession } from '../session/agent-session';
@@ -131,8 +132,7 @@ describe('CommandExecutorService', () => {
 
   it.each([
     ['a custom executor', { executor: { executor_id: { value: 'e' }, command: { value: 'x' } } }, /custom executor .* later Agora release/],
-    ['a Docker container', { container: { type: 'DOCKER' as const, docker: { image: 'busybox' } } }, /Docker tasks .* later Agora release/],
-    ['a MESOS container with an image', { container: { type: 'MESOS' as const, mesos: { image: { type: 'DOCKER' } } } }, /Container images .* later Agora release/],
+    ['a MESOS container with an image', { container: { type: 'MESOS' as const, mesos: { image: { type: 'DOCKER' } } } }, /Images in MESOS containers are not supported: .* use a DOCKER container/],
   ])('fails a task with %s at once, from the agent', async (_case, extra, message) => {
     h.executor.run(runTask({ task_id: { value: 't1' }, ...extra }));
     expect(states()).toEqual(['TASK_FAILED']);
@@ -146,6 +146,51 @@ describe('CommandExecutorService', () => {
   ])('fails a task %s as invalid', async (_case, extra) => {
     h.executor.run(runTask({ task_id: { value: 't1' }, ...extra }));
     expect(last()).toMatchObject({ state: 'TASK_FAILED', source: 'SOURCE_AGENT', reason: 'REASON_TASK_INVALID' });
+  });
+
+  describe('with a Docker container', () => {
+    const docker = { container: { type: 'DOCKER' as const, docker: { image: 'agora/busybox' } } };
+
+    it('hands the driver the container, the owner and what the task asked for', async () => {
+      h.executor.run(runTask({
+        task_id: { value: 't1' },
+        ...docker,
+        resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 0.5 } }, { name: 'mem', type: 'SCALAR', scalar: { value: 64 } }],
+        limits: { mem: { value: 256 } },
+      }));
+      await running();
+      expect(h.driver.launches[0]).toMatchObject({
+        container: docker.container,
+        owner: { agentId: 'agent-1', frameworkId: FW, executorId: 't1', taskId: 't1' },
+        requested: { cpus: 0.5, memMb: 64 },
+        limits: { cpus: 0.5, memMb: 256 },
+      });
+    });
+
+    it('fails the task with the reason the driver gives when the container cannot start', async () => {
+      h.driver.failNextStart = new TaskStartError("Docker image 'nope' is not present on this agent", { reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED });
+      h.executor.run(runTask({ task_id: { value: 't1' }, ...docker }));
+      await ended();
+      expect(states()).toEqual(['TASK_STARTING', 'TASK_FAILED']);
+      expect(last()).toMatchObject({ source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: "Docker image 'nope' is not present on this agent" });
+    });
+
+    it('reports a memory limitation instead of the exit status', async () => {
+      h.executor.run(runTask({ task_id: { value: 't1' }, ...docker }));
+      await running();
+      h.driver.exit({ kind: 'exited', code: 137, cause: { reason: TaskStatusReason.CONTAINER_LIMITATION_MEMORY, message: 'Memory limit exceeded' } });
+      await ended();
+      expect(last()).toMatchObject({ state: 'TASK_FAILED', source: 'SOURCE_AGENT', reason: 'REASON_CONTAINER_LIMITATION_MEMORY', message: 'Memory limit exceeded' });
+    });
+
+    it('reports a killed task as killed, whatever else the driver says about its end', async () => {
+      h.executor.run(runTask({ task_id: { value: 't1' }, ...docker }));
+      await running();
+      h.executor.kill({ epoch: 1, framework_id: { value: FW }, task_id: { value: 't1' } });
+      h.driver.exit({ kind: 'exited', code: 137, cause: { reason: TaskStatusReason.CONTAINER_LIMITATION_MEMORY, message: 'Memory limit exceeded' } });
+      await ended();
+      expect(last()).toMatchObject({ state: 'TASK_KILLED', message: 'Command exited with status 137' });
+    });
   });
 
   it('runs a task with a MESOS container without an image', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import {
   type KillPolicy,
   type KillTask,
@@ -10,13 +10,15 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
-import { TASK_DRIVER, type TaskDriver } from '../drivers/task-driver';
+import { TASK_DRIVER, type TaskDriver, TaskStartError } from '../drivers/task-driver';
+import { HealthCheckService } from '../health-checks/health-checks.service';
+import { AgentCounters } from '../metrics/agent-counters';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateManager } from '../status-updates/status-update-manager';
 import { taskEnvironment } from './command-environment';
 import { launchRefusal } from './launch-support';
-import { taskLimits } from './task-limits';
+import { taskLimits, taskRequests } from './task-limits';
 import { TaskRegistry } from './task-registry';
 import { hasCapability, type TaskRun } from './task-run';
 import { exitMessage, taskStatus, terminalStateOf } from './task-statuses';
@@ -28,6 +30,7 @@ interface UpdateOptions {
   readonly source?: TaskStatusSource;
   readonly reason?: TaskStatusReason;
   readonly message?: string;
+  readonly healthy?: boolean;
 }
 
 /**
@@ -52,6 +55,8 @@ export class CommandExecutorService implements OnModuleInit {
     private readonly session: AgentSession,
     private readonly config: AgentConfig,
     private readonly clock: Clock,
+    @Optional() private readonly healthChecks?: HealthCheckService,
+    @Optional() private readonly counters?: AgentCounters,
   ) {}
 
   onModuleInit(): void {
@@ -143,6 +148,8 @@ export class CommandExecutorService implements OnModuleInit {
 
   /** `framework-message`: the command executor has no use for messages (Mesos drops them too). */
   frameworkMessage(frameworkId: string, executorId: string): void {
+    const run = this.registry.framework(frameworkId)?.runs.get(executorId);
+    this.counters?.frameworkMessage(run !== undefined && run.phase === 'running');
     this.logger.log(`dropping a framework message for executor ${executorId} of framework ${frameworkId}: command executors take no messages`);
   }
 
@@ -184,8 +191,8 @@ export class CommandExecutorService implements OnModuleInit {
     if (command.user !== undefined) this.logger.debug(`task ${run.taskId} runs as the agent's user, not '${command.user}'`);
     // Not yet supported; said once per task so a framework author sees why a file is missing.
     if ((command.uris ?? []).length > 0) this.logger.warn(`task ${run.taskId}: fetching CommandInfo.uris is not supported yet; they are ignored`);
-    if (run.info.health_check !== undefined || run.info.max_completion_time !== undefined) {
-      this.logger.warn(`task ${run.taskId}: health checks and max_completion_time are not supported yet; they are ignored`);
+    if (run.info.max_completion_time !== undefined) {
+      this.logger.warn(`task ${run.taskId}: max_completion_time is not supported yet; it is ignored`);
     }
     try {
       const started = await this.driver.start({
@@ -196,22 +203,36 @@ export class CommandExecutorService implements OnModuleInit {
         stdoutPath: sandbox.stdout,
         stderrPath: sandbox.stderr,
         limits: taskLimits(run.info),
+        // Docker tasks: the driver runs the image, labels the container with its owner, and
+        // weighs CPU shares by what the task asked for.
+        requested: taskRequests(run.info),
+        container: run.info.container,
+        owner: { agentId, frameworkId: run.frameworkId, executorId: run.executorId, taskId: run.taskId },
       });
       run.pid = started.pid;
     } catch (e) {
       // Mesos's command executor aborts when it cannot fork the task; the agent then fails the
-      // task as an executor that terminated.
-      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.EXECUTOR_TERMINATED, message: (e as Error).message });
+      // task as an executor that terminated. A container that cannot be created says why itself
+      // (REASON_CONTAINER_LAUNCH_FAILED: a missing image, no Docker engine).
+      const reason = e instanceof TaskStartError && e.reason !== undefined ? e.reason : TaskStatusReason.EXECUTOR_TERMINATED;
+      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason, message: (e as Error).message });
       return;
     }
     run.phase = 'running';
     this.update(run, 'TASK_RUNNING');
+    this.watchHealth(run, sandbox.directory, env);
     // A kill that arrived while the process was being started acts now.
     const early = pendingKill(run);
     if (early !== undefined) this.beginKill(run, early.graceMs, true);
     const exit = await this.driver.wait(run.containerId);
     await this.driver.destroy(run.containerId);
-    this.logger.log(`task ${run.taskId}: ${exitMessage(exit)}`);
+    this.logger.log(`task ${run.taskId}: ${exit.cause?.message ?? exitMessage(exit)}`);
+    if (exit.cause !== undefined && pendingKill(run) === undefined) {
+      // The driver knows better than the exit status (a memory limit, a lost container): the
+      // agent reports it, as Mesos's agent reports a container limitation.
+      this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: exit.cause.reason, message: exit.cause.message });
+      return;
+    }
     this.finish(run, terminalStateOf(exit, pendingKill(run) !== undefined), { message: exitMessage(exit) });
   }
 
@@ -224,6 +245,8 @@ export class CommandExecutorService implements OnModuleInit {
   }
 
   private beginKill(run: TaskRun, graceMs: number, announce: boolean): void {
+    // As Mesos's command executor: a task being killed is no longer health checked.
+    this.healthChecks?.stop(run.containerId);
     const framework = this.registry.framework(run.frameworkId)?.info;
     if (announce && !run.silenced && framework !== undefined && hasCapability(framework, 'TASK_KILLING_STATE')) {
       this.update(run, 'TASK_KILLING');
@@ -269,9 +292,31 @@ export class CommandExecutorService implements OnModuleInit {
     );
   }
 
+  /**
+   * Health checks of a running task (reference §5.7): each report becomes TASK_RUNNING with
+   * `healthy` (reason REASON_TASK_HEALTH_CHECK_STATUS_UPDATED); the report that reaches
+   * `consecutive_failures` kills the task with its kill policy, and it ends TASK_KILLED with
+   * `healthy: false`. Reports after a kill was asked for, or after the task ended, are dropped.
+   */
+  private watchHealth(run: TaskRun, sandbox: string, env: Readonly<Record<string, string>>): void {
+    const check = run.info.health_check;
+    if (check === undefined || this.healthChecks === undefined) return;
+    this.healthChecks.watch({ containerId: run.containerId, taskId: run.taskId, check, sandbox, env }, (report) => {
+      if (run.kill !== undefined || run.phase !== 'running') return;
+      this.update(run, 'TASK_RUNNING', { reason: TaskStatusReason.TASK_HEALTH_CHECK_STATUS_UPDATED, healthy: report.healthy });
+      if (!report.kill) return;
+      this.logger.warn(`killing task ${run.taskId}: its health check failed ${report.consecutiveFailures} time(s) in a row`);
+      run.killedByHealthCheck = true;
+      this.requestKill(run, graceOf(run.info.kill_policy) ?? this.config.killGraceMs);
+    });
+  }
+
   private finish(run: TaskRun, state: TaskState, options: UpdateOptions): void {
     run.phase = 'terminated';
-    this.update(run, state, options);
+    this.healthChecks?.stop(run.containerId);
+    if (run.pid !== undefined) this.counters?.executorTerminated();
+    // Mesos marks a task its health check got killed with healthy: false and sets no reason.
+    this.update(run, state, run.killedByHealthCheck === true && state === 'TASK_KILLED' ? { ...options, healthy: false } : options);
     // A silenced task gets no acknowledgement that would retire it; it retires now.
     if (run.silenced) this.registry.complete(run.frameworkId, run.taskId);
   }
@@ -289,6 +334,7 @@ export class CommandExecutorService implements OnModuleInit {
       pid: run.pid,
       reason: options.reason,
       message: options.message,
+      healthy: options.healthy,
     });
     run.state = state;
     run.statuses.push(status);

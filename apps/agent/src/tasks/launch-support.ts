@@ -1,8 +1,9 @@
 /**
- * Which tasks this release can run. Command tasks (a `command`, no `executor`, no container or a
- * MESOS container without an image) run with the process driver under command-executor
- * semantics; custom executors and Docker tasks arrive with the executor API and the docker
- * driver in a later release, and fail cleanly until then instead of being half-run.
+ * Which tasks this release can run. Command tasks (a `command`, no `executor`) run under
+ * command-executor semantics: with the process driver when they have no container or a MESOS
+ * one without an image, with the docker driver when they have a DOCKER one. Images in MESOS
+ * containers would need Mesos's own containerizer, which Agora does not have; custom executors
+ * arrive with the executor API. Both fail cleanly instead of being half-run.
  */
 import { TaskStatusReason, type TaskInfo } from '@agora/protocol';
 import { unsafeIdReason } from '../sandbox/sandbox-layout';
@@ -19,16 +20,13 @@ export function launchRefusal(task: TaskInfo): LaunchRefusal | undefined {
       message: 'Tasks with a custom executor are not supported yet: they come with a later Agora release',
     };
   }
-  if (task.container?.type === 'DOCKER') {
-    return {
-      reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED,
-      message: 'Docker tasks are not supported yet: they come with a later Agora release',
-    };
+  if (task.container?.type === 'DOCKER' && task.container.docker === undefined) {
+    return { reason: TaskStatusReason.TASK_INVALID, message: 'The task has a DOCKER container without DockerInfo (container.docker.image)' };
   }
   if (task.container?.type === 'MESOS' && task.container.mesos?.image !== undefined) {
     return {
       reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED,
-      message: 'Container images are not supported yet: they come with a later Agora release',
+      message: "Images in MESOS containers are not supported: Agora runs images with Docker; use a DOCKER container (container.type 'DOCKER', docker.image)",
     };
   }
   if (task.command === undefined) {

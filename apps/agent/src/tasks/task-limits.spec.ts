@@ -1,5 +1,5 @@
 import type { TaskInfo } from '@agora/protocol';
-import { taskLimits } from './task-limits';
+import { taskLimits, taskRequests } from './task-limits';
 
 const task = (extra: Partial<TaskInfo>): TaskInfo => ({ name: 't', task_id: { value: 't' }, agent_id: { value: 'a' }, ...extra });
 const cpus = (value: number) => ({ name: 'cpus', type: 'SCALAR' as const, scalar: { value } });
@@ -14,5 +14,15 @@ describe('taskLimits', () => {
     ['nothing for a task without resources', task({}), {}],
   ])('gives %s', (_case, info, expected) => {
     expect(taskLimits(info)).toEqual(expected);
+  });
+});
+
+describe('taskRequests', () => {
+  it.each([
+    ['what the task asked for, whatever its limits', task({ resources: [cpus(0.5), mem(128)], limits: { mem: { value: Infinity } } }), { cpus: 0.5, memMb: 128 }],
+    ['nothing for what it did not ask for', task({ resources: [mem(64)] }), { memMb: 64 }],
+    ['nothing for a task without resources', task({}), {}],
+  ])('gives %s', (_case, info, expected) => {
+    expect(taskRequests(info)).toEqual(expected);
   });
 });

@@ -8,16 +8,26 @@ import type { TaskInfo } from '@agora/protocol';
 import type { TaskLimits } from '../drivers/task-driver';
 
 export function taskLimits(task: TaskInfo): TaskLimits {
-  let requested = { cpus: 0, mem: 0 };
-  try {
-    const resources = fromV1(task.resources ?? []);
-    requested = { cpus: resources.scalar('cpus') / 1000, mem: resources.scalar('mem') / 1000 };
-  } catch {
-    // Validated by the bus decoder already; unreadable resources just mean no limits.
-  }
+  const requested = requestedOf(task);
   const cpus = pick(task.limits?.cpus?.value, requested.cpus);
   const memMb = pick(task.limits?.mem?.value, requested.mem);
   return { ...(cpus !== undefined ? { cpus } : {}), ...(memMb !== undefined ? { memMb } : {}) };
+}
+
+/** What the task asked for in its `resources` (no cpus or mem asked for: absent). */
+export function taskRequests(task: TaskInfo): TaskLimits {
+  const requested = requestedOf(task);
+  return { ...(requested.cpus > 0 ? { cpus: requested.cpus } : {}), ...(requested.mem > 0 ? { memMb: requested.mem } : {}) };
+}
+
+function requestedOf(task: TaskInfo): { cpus: number; mem: number } {
+  try {
+    const resources = fromV1(task.resources ?? []);
+    return { cpus: resources.scalar('cpus') / 1000, mem: resources.scalar('mem') / 1000 };
+  } catch {
+    // Validated by the bus decoder already; unreadable resources just mean no limits.
+    return { cpus: 0, mem: 0 };
+  }
 }
 
 function pick(limit: number | undefined, requested: number): number | undefined {

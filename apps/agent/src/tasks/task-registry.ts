@@ -27,6 +27,12 @@ export class TaskRegistry {
   private readonly live = new Map<string, FrameworkEntry>();
   /** Insertion order is completion order, for trimming. */
   private readonly history = new Map<string, CompletedFramework>();
+  private readonly completedListeners: ((run: TaskRun) => void)[] = [];
+
+  /** Observes tasks moving to the history (the sandbox collector schedules their sandboxes). */
+  onCompleted(listener: (run: TaskRun) => void): void {
+    this.completedListeners.push(listener);
+  }
 
   /** Records (or refreshes, newest wins) what a framework told about itself. */
   rememberFramework(info: LaunchedFramework): FrameworkEntry {
@@ -83,6 +89,22 @@ export class TaskRegistry {
       const oldest = this.history.keys().next().value as string;
       this.history.delete(oldest);
     }
+    for (const listener of this.completedListeners) listener(run);
+  }
+
+  /**
+   * Drops finished tasks from the history (their sandbox was garbage collected); a completed
+   * framework left without tasks goes too. Returns how many were dropped.
+   */
+  forgetCompleted(test: (run: TaskRun) => boolean): number {
+    let dropped = 0;
+    for (const [id, done] of [...this.history]) {
+      const kept = done.runs.filter((run) => !test(run));
+      dropped += done.runs.length - kept.length;
+      done.runs.splice(0, done.runs.length, ...kept);
+      if (kept.length === 0) this.history.delete(id);
+    }
+    return dropped;
   }
 
   /** Finished tasks of a framework, oldest first. */

@@ -26,6 +26,8 @@ export interface TaskRun {
   pid?: number;
   /** Set once a kill was asked for; the grace only ever shrinks. */
   kill?: { graceMs: number };
+  /** The kill came from the task's failing health check: its terminal update says `healthy: false`. */
+  killedByHealthCheck?: boolean;
   /**
    * No more status updates for this task: its framework was shut down or the agent is stopping,
    * and nobody would acknowledge them (Mesos sends nothing for a terminating framework).

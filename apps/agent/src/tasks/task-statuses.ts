@@ -25,6 +25,8 @@ export interface StatusFields {
   readonly pid?: number;
   readonly reason?: TaskStatusReason;
   readonly message?: string;
+  /** Health check verdict; only on TASK_RUNNING and on the TASK_KILLED of a task its check killed. */
+  readonly healthy?: boolean;
 }
 
 /** A status with a fresh uuid: the scheduler must acknowledge it, and the agent resends it until then. */
@@ -40,6 +42,7 @@ export function taskStatus(f: StatusFields): TaskStatus & { uuid: string } {
   if (f.executorId !== undefined) status.executor_id = { value: f.executorId };
   if (f.reason !== undefined) status.reason = f.reason;
   if (f.message !== undefined) status.message = f.message;
+  if (f.healthy !== undefined) status.healthy = f.healthy;
   if (f.containerId !== undefined) {
     status.container_status = { container_id: { value: f.containerId }, ...(f.pid !== undefined ? { executor_pid: f.pid } : {}) };
   }

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DriversModule } from '../drivers/drivers.module';
+import { HealthChecksModule } from '../health-checks/health-checks.module';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { StatusUpdatesModule } from '../status-updates/status-updates.module';
 import { CommandExecutorService } from './command-executor.service';
 import { TaskRegistry } from './task-registry';
 
 @Module({
-  imports: [DriversModule, StatusUpdatesModule],
+  imports: [DriversModule, StatusUpdatesModule, HealthChecksModule],
   providers: [TaskRegistry, CommandExecutorService, SandboxService],
   exports: [TaskRegistry, CommandExecutorService],
 })

@@ -16,8 +16,8 @@ export class FakeDriver implements TaskDriver {
   readonly launches: TaskLaunch[] = [];
   readonly stops: { containerId: string; graceMs: number }[] = [];
   readonly destroyed: string[] = [];
-  /** Set to make the next start fail. */
-  failNextStart?: string;
+  /** Set to make the next start fail: with this message, or with this very error. */
+  failNextStart?: string | TaskStartError;
   /** Set to hold starts until the promise resolves. */
   gate?: Promise<void>;
   private readonly runs = new Map<string, FakeRun>();
@@ -25,9 +25,9 @@ export class FakeDriver implements TaskDriver {
   async start(launch: TaskLaunch): Promise<TaskInspection> {
     await this.gate;
     if (this.failNextStart !== undefined) {
-      const message = this.failNextStart;
+      const failure = this.failNextStart;
       this.failNextStart = undefined;
-      throw new TaskStartError(message);
+      throw failure instanceof TaskStartError ? failure : new TaskStartError(failure);
     }
     let end!: (exit: TaskExit) => void;
     const exited = new Promise<TaskExit>((resolve) => (end = resolve));

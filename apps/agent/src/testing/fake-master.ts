@@ -4,7 +4,18 @@
  * the tests need; the real master lives in apps/master.
  */
 import { AgoraBus, type BusSubscription, type BusTransport, type Received } from '@agora/bus';
-import type { BusMessages, RegisterAgent, ReregisterAgent, RunTask, StatusUpdate, TaskInfo, TaskState, ToAgentKind } from '@agora/protocol';
+import type {
+  BusMessages,
+  ExecutorExited,
+  ExecutorToFramework,
+  RegisterAgent,
+  ReregisterAgent,
+  RunTask,
+  StatusUpdate,
+  TaskInfo,
+  TaskState,
+  ToAgentKind,
+} from '@agora/protocol';
 
 export interface FakeMasterOptions {
   readonly masterId?: string;
@@ -29,6 +40,9 @@ export class FakeMaster {
   readonly registrations: (RegisterAgent | ReregisterAgent)[] = [];
   readonly kinds: ('register' | 'reregister')[] = [];
   readonly updates: StatusUpdate[] = [];
+  /** What executors sent their schedulers (`executor-message`) and executors that ended (`executor-exited`). */
+  readonly executorMessages: ExecutorToFramework[] = [];
+  readonly executorExits: ExecutorExited[] = [];
   /** Messages the bus dropped as invalid: a test expecting none checks this is empty. */
   readonly invalid: string[] = [];
   /** The agent id handed out to agents that register without one. */
@@ -126,6 +140,12 @@ export class FakeMaster {
       case 'status-update':
         this.updates.push(received.message);
         if (this.autoAck) this.acknowledge(received.message);
+        break;
+      case 'executor-message':
+        this.executorMessages.push(received.message);
+        break;
+      case 'executor-exited':
+        this.executorExits.push(received.message);
         break;
       default:
         break;
