@@ -30,7 +30,9 @@ export interface RunCommand {
   /** How long to wait for a fitting offer. */
   readonly timeoutSeconds: number;
   readonly verbose: boolean;
-  /** Everything after `--`. */
+  /** --image: run the command in this Docker image (a DOCKER container with HOST networking). */
+  readonly image?: string;
+  /** Everything after `--`; empty only with --image (the image's own command runs). */
   readonly argv: readonly string[];
 }
 
@@ -121,6 +123,11 @@ const envVar: ValueParser = (raw, flag) => {
   return raw;
 };
 const taskLimit: ValueParser = (raw, flag) => integer(raw, flag, 1, TASKS_MAX_LIMIT);
+/** A Docker image reference as `docker run` takes it: no spaces, no leading dash. */
+const dockerImage: ValueParser = (raw, flag) => {
+  if (!/^[A-Za-z0-9][^\s]*$/.test(raw)) throw new UsageError(`option '${flag}' must be an image name such as agora/busybox or agora/busybox:latest, got '${raw}'`);
+  return raw;
+};
 
 /** The options each subcommand accepts; anything else is an error naming the flag. */
 const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
@@ -136,6 +143,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     env: list(envVar),
     timeout: value(positive),
     verbose: SWITCH,
+    image: value(dockerImage),
   },
   agents: { master: value(master), json: SWITCH },
   frameworks: { master: value(master), json: SWITCH, all: SWITCH },
@@ -272,7 +280,9 @@ function localCommand(values: Values): Command {
 }
 
 function runCommand({ values, trailing }: ParsedOptions): RunCommand {
-  if (trailing === undefined || trailing.length === 0) {
+  const image = values.image as string | undefined;
+  // An image has a command of its own; anything else needs one.
+  if (image === undefined && (trailing === undefined || trailing.length === 0)) {
     throw new UsageError(`missing the command to run after '--', e.g. agora run -- echo hello`, 'run');
   }
   return {
@@ -285,7 +295,8 @@ function runCommand({ values, trailing }: ParsedOptions): RunCommand {
     env: envVars((values.env as string[] | undefined) ?? []),
     timeoutSeconds: (values.timeout as number | undefined) ?? RUN_DEFAULT_TIMEOUT_SECONDS,
     verbose: values.verbose === true,
-    argv: trailing,
+    ...(image !== undefined ? { image } : {}),
+    argv: trailing ?? [],
   };
 }
 

@@ -132,7 +132,8 @@ function run(command: RunCommand, master: string, io: CliIo, deps: CliDeps, log:
       task: {
         taskId: newTaskId(),
         name: command.taskName ?? 'agora-run',
-        command: shellCommand(command.argv),
+        command: command.argv.length > 0 ? shellCommand(command.argv) : undefined,
+        image: command.image,
         env: command.env,
         cpus: command.cpus,
         mem: command.mem,

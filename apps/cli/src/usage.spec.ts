@@ -33,7 +33,7 @@ describe('help texts', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['run', ['--cpus', '--mem', '--role', '--name', '--env', '--timeout', '--verbose', '-- COMMAND']],
+    ['run', ['--cpus', '--mem', '--role', '--name', '--env', '--timeout', '--image', '--verbose', '-- COMMAND']],
     ['agents', ['--json']],
     ['frameworks', ['--all', '--json']],
     ['tasks', ['--all', '--framework', '--limit', '--json']],

@@ -67,6 +67,7 @@ const MASTER_VARIABLES = variables([
   ['AGORA_AGENT_PING_INTERVAL_MS', 'how often each agent is pinged (default 15000)'],
   ['AGORA_MAX_AGENT_PING_TIMEOUTS', 'missed pings before an agent is unreachable (default 5)'],
   ['AGORA_OFFER_TIMEOUT_MS', 'rescind unanswered offers after this; 0 never (default 0)'],
+  ['AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS', 'operator event streams at once; the oldest is dropped\n(default 1000)'],
   ['AGORA_MAX_COMPLETED_TASKS_PER_FRAMEWORK', 'completed tasks kept per framework (default 1000)'],
   ['AGORA_MAX_COMPLETED_FRAMEWORKS', 'completed frameworks kept (default 50)'],
   ['AGORA_MASTER_HOSTNAME', "the name the master reports (default: this machine's)"],
@@ -91,8 +92,15 @@ const AGENT_VARIABLES = variables([
   ['AGORA_STATUS_UPDATE_RETRY_MIN_MS', 'first resend of an unacked status update (default 10000)'],
   ['AGORA_STATUS_UPDATE_RETRY_MAX_MS', 'resend interval cap (default 600000)'],
   ['AGORA_KILL_GRACE_MS', 'SIGTERM-to-SIGKILL grace of a task kill (default 3000)'],
+  ['AGORA_EXECUTOR_REGISTRATION_TIMEOUT_MS', 'a custom executor must subscribe within this (default 60000)'],
+  ['AGORA_EXECUTOR_SHUTDOWN_GRACE_MS', 'an executor told to shut down is killed after this (default 5000)'],
+  ['AGORA_SANDBOX_GC_DELAY_MS', "delete an ended task's sandbox after this, sooner when the disk fills\n(default 604800000, a week)"],
+  ['AGORA_DISK_WATCH_INTERVAL_MS', 'how often sandboxes are checked for deletion (default 60000)'],
   ['AGORA_REGISTRATION_TIMEOUT_MS', 'wait for an answer to a registration (default 5000)'],
   ['AGORA_REGISTRATION_BACKOFF_FACTOR_MS', 'registration retry backoff factor (default 1000)'],
+  ['DOCKER_HOST', 'the Docker engine for tasks with a Docker image\n(default unix:///var/run/docker.sock)'],
+  ['AGORA_DOCKER', 'auto: run Docker tasks if an engine answers at start;\non: refuse to start without one; off: never (default auto)'],
+  ['AGORA_DOCKER_REMOVE_DELAY_MS', "remove an ended task's container after this (default 3600000)"],
 ]);
 
 const COMMAND_HELP: Record<CommandName, string> = {
@@ -138,6 +146,7 @@ ${MASTER_VARIABLES}
 ${AGENT_VARIABLES}`,
 
   run: `Usage: agora run [options] -- COMMAND [ARG...]
+       agora run --image IMAGE [options] [-- COMMAND [ARG...]]
 
 Runs COMMAND as one task on the cluster, like mesos-execute: subscribes as the framework
 'agora-run', launches the task on the first offer with enough resources, streams its stdout and
@@ -147,6 +156,12 @@ Ctrl+C kills the task and waits for it to end; a second Ctrl+C stops waiting.
 A single COMMAND word is run as a shell script as it is ('make && make test'); several words
 are quoted so that each reaches the program unchanged (agora run -- echo "a b" prints a b).
 
+With --image the task runs in a Docker container of that image on an agent with a Docker
+engine, with the host's network; COMMAND runs with the image's /bin/sh, and without COMMAND the
+image's own command runs. The image must be on the agent already: agents do not pull. The
+task's sandbox is at $MESOS_SANDBOX (/mnt/mesos/sandbox) in the container, and its output
+streams here as for any task.
+
 Options:
 ${MASTER_FLAG}
   --cpus N      cpus for the task (default ${RUN_DEFAULT_CPUS})
@@ -155,6 +170,7 @@ ${MASTER_FLAG}
   --name NAME   the task's name (default agora-run)
   --env K=V     an environment variable for the task; repeat for more
   --timeout S   seconds to wait for a big enough offer (default ${RUN_DEFAULT_TIMEOUT_SECONDS})
+  --image IMAGE run in a Docker container of IMAGE, e.g. agora/busybox (docker/ builds it)
   --verbose     report each step (subscription, offers, task states) on stderr
 
 ${MASTER_ENV}`,

@@ -88,6 +88,17 @@ describe('taskInfoFor', () => {
     });
   });
 
+  it('runs the command in a Docker container of --image, with HOST networking', () => {
+    const task = taskInfoFor(offer([scalar('cpus', 1), scalar('mem', 64)]), { ...request, image: 'agora/busybox' });
+    expect(task?.container).toEqual({ type: 'DOCKER', docker: { image: 'agora/busybox', network: 'HOST' } });
+    expect(task?.command).toEqual({ value: 'echo hi', shell: true });
+  });
+
+  it("runs an image's own command when there is no command", () => {
+    const task = taskInfoFor(offer([scalar('cpus', 1), scalar('mem', 64)]), { ...request, command: undefined, image: 'agora/node' });
+    expect(task?.command).toEqual({ shell: false });
+  });
+
   it('is undefined when the offer is too small', () => {
     expect(taskInfoFor(offer([scalar('cpus', 0.1), scalar('mem', 1024)]), request)).toBeUndefined();
   });

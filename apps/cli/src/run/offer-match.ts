@@ -16,8 +16,10 @@ const MILLI = 1000;
 export interface TaskRequest {
   readonly taskId: string;
   readonly name: string;
-  /** CommandInfo.value, run with /bin/sh -c. */
-  readonly command: string;
+  /** CommandInfo.value, run with /bin/sh -c; undefined runs the image's own command (with `image`). */
+  readonly command?: string;
+  /** A Docker image to run the command in, with HOST networking as Agora's agents allow. */
+  readonly image?: string;
   readonly env: readonly EnvVar[];
   readonly cpus: number;
   /** MB. */
@@ -87,12 +89,13 @@ export function taskInfoFor(offer: Offer, request: TaskRequest): TaskInfo | unde
     agent_id: offer.agent_id,
     resources: [...cpus, ...mem],
     command: {
-      value: request.command,
-      shell: true,
+      // No command with an image: shell false and no value keep the image's entrypoint and CMD.
+      ...(request.command !== undefined ? { value: request.command, shell: true } : { shell: false }),
       ...(request.env.length === 0
         ? {}
         : { environment: { variables: request.env.map(({ name, value }) => ({ name, value })) } }),
     },
+    ...(request.image !== undefined ? { container: { type: 'DOCKER', docker: { image: request.image, network: 'HOST' } } } : {}),
   };
 }
 
