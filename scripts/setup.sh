@@ -19,11 +19,13 @@ check_node() {
   fi
 }
 
-# System packages the tests and cluster mode need: Debian's nats-server (the master-agent bus) and
-# postgresql (the throwaway cluster scripts/services.sh starts for tests). Installs only what is
-# missing, as root and non-interactively; `apt-get update` runs only when something must be
-# installed. Services themselves are started per test run by scripts/services.sh, not here.
-SYSTEM_PACKAGES=(nats-server postgresql)
+# System packages the tests and cluster mode need: Debian's nats-server (the master-agent bus),
+# postgresql (the throwaway cluster scripts/services.sh starts for tests), docker.io (the engine
+# for Docker tasks) and busybox-static (the root filesystem of the task images docker/ builds,
+# since nothing can be pulled). Installs only what is missing, as root and non-interactively;
+# `apt-get update` runs only when something must be installed. Services themselves are started
+# per test run by scripts/services.sh, not here.
+SYSTEM_PACKAGES=(nats-server postgresql docker.io busybox-static)
 
 install_system_packages() {
   local missing=() package
@@ -41,7 +43,41 @@ install_system_packages() {
   log "installing system packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # No service may start from the install: Debian's docker.service would bring up a docker0
+  # bridge with a private-range address, which these machines must not have (DESIGN §11).
+  # scripts/services.sh starts every service itself. A policy-rc.d that answers 101 is Debian's
+  # way to say so; one that exists already is left as it is.
+  local policy=/usr/sbin/policy-rc.d own_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs packages\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    own_policy=true
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT   # also when the install is interrupted
+  fi
+  local status=0
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" || status=$?
+  if [[ $own_policy == true ]]; then
+    rm -f "$policy"
+    trap - EXIT
+  fi
+  (( status == 0 )) || die "apt-get install ${missing[*]} failed (status $status)"
+  disable_system_docker "${missing[@]}"
+}
+
+# With systemd, installing docker.io also enables docker.socket, whose activation would start
+# the system dockerd (with its bridge) the first time anything opens /var/run/docker.sock, such
+# as an agent probing for an engine. Only when this run installed docker.io: a machine whose
+# owner set Docker up keeps it as it is.
+disable_system_docker() {
+  local package
+  for package in "$@"; do
+    [[ $package == docker.io ]] || continue
+    if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+      log "disabling the system docker.service and docker.socket (scripts/services.sh runs its own dockerd)"
+      systemctl disable --now docker.socket docker.service >/dev/null 2>&1 || true
+    fi
+  done
+  return 0
 }
 
 # npm ci when node_modules is missing or was installed from a different package-lock.json. The

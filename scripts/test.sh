@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The full test suite, exactly as CI runs it (.ci/run): set-up, type check, lint, then every jest
-# test (unit, integration, end-to-end). Integration tests get a nats-server and a Postgres that
-# this script starts (scripts/services.sh, exporting NATS_URL and DATABASE_URL) and always stops
-# on exit; if they cannot start, that counts as a failure and the tests that need them fail
-# naming the missing variable. Prints jest's usual report and ends with the plain line
+# test (unit, integration, end-to-end). Integration tests get a nats-server, a Postgres and a
+# Docker engine with the task images built (scripts/services.sh, exporting NATS_URL,
+# DATABASE_URL and DOCKER_HOST) that this script starts and always stops on exit; if they
+# cannot start, that counts as a failure and the tests that need them fail naming the missing
+# variable. Prints jest's usual report and ends with the plain line
 # "N passed, N failed". A failed type check, lint or service start counts as one failure each, as
 # does a test file that could not run at all. Exits non-zero when anything failed.
 set -uo pipefail
@@ -35,7 +36,7 @@ export AGORA_SERVICES_DIR=$results_dir/services-$$
 trap 'scripts/services.sh stop; rm -rf "$AGORA_SERVICES_DIR"' EXIT
 trap 'echo "== interrupted"; exit 130' INT TERM
 if step services scripts/services.sh start; then
-  eval "$(scripts/services.sh env)"   # exports NATS_URL and DATABASE_URL for jest
+  eval "$(scripts/services.sh env)"   # exports NATS_URL, DATABASE_URL and DOCKER_HOST for jest
 fi
 
 step typecheck npm run --silent typecheck

@@ -8,7 +8,8 @@ const AGORA = resolve(__dirname, '../../bin/agora');
 
 /** The environment of a user's shell: none of the test services, so `agora local` embeds its own. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+  // The sources under test, even if an older build sits in dist/.
+  const env: NodeJS.ProcessEnv = { ...process.env, AGORA_FROM_SOURCE: '1' };
   delete env.DATABASE_URL;
   delete env.NATS_URL;
   return env;

@@ -5,7 +5,7 @@ import { Client } from 'pg';
  * The services scripts/test.sh starts for integration tests (scripts/services.sh). A test that
  * needs one fails loudly when its variable is missing, never skips.
  */
-export type ServiceVariable = 'DATABASE_URL' | 'NATS_URL';
+export type ServiceVariable = 'DATABASE_URL' | 'NATS_URL' | 'DOCKER_HOST';
 
 export function serviceUrl(variable: ServiceVariable): string {
   const value = process.env[variable];
