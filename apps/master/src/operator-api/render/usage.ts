@@ -6,7 +6,10 @@ import { Resources } from '@agora/resources';
 import type { ClusterView } from './inputs';
 
 export interface Usage {
-  /** Resources of tasks not yet released (neither terminal nor unreachable), by agent id. */
+  /**
+   * Resources of tasks not yet released (neither terminal nor unreachable) and of running
+   * custom or default executors, by agent id (Mesos counts executors in `used_resources`).
+   */
   readonly usedByAgent: ReadonlyMap<string, Resources>;
   readonly usedByFramework: ReadonlyMap<string, Resources>;
   /** Resources of outstanding offers, by agent id. */
@@ -25,6 +28,10 @@ export function indexUsage(cluster: ClusterView): Usage {
       addTo(usedByAgent, task.agentId, task.resources);
       addTo(usedByFramework, fw.id, task.resources);
     }
+  }
+  for (const executor of cluster.executors.values()) {
+    addTo(usedByAgent, executor.agentId, executor.resources);
+    addTo(usedByFramework, executor.frameworkId, executor.resources);
   }
   for (const offer of cluster.offers.values()) {
     addTo(offeredByAgent, offer.agentId, offer.resources);
