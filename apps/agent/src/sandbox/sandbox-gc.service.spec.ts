@@ -1,3 +1,5 @@
+import { ExecutorRegistry } from '../executors/executor-registry';
+import type { ExecutorRun } from '../executors/executor-run';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
@@ -30,6 +32,7 @@ describe('sandbox GC policy', () => {
     expect(maxSandboxAgeMs(WEEK, usage)).toBeCloseTo(age, 3);
   });
 
+
   it('lists the overdue sandboxes, oldest first', () => {
     const scheduled = new Map([['/b', 100], ['/a', 50], ['/c', 900], ['/d', 100]]);
     expect(overdueSandboxes(scheduled, 1000, 900)).toEqual(['/a', '/b', '/d']);
@@ -43,6 +46,7 @@ describe('SandboxGc', () => {
   let workDir: string;
   let clock: FakeClock;
   let registry: TaskRegistry;
+  let executors: ExecutorRegistry;
   let sandboxes: SandboxService;
   let usage: number;
   let gc: SandboxGc;
@@ -51,6 +55,7 @@ describe('SandboxGc', () => {
     workDir = await mkdtemp(join(tmpdir(), 'agora-gc-'));
     clock = new FakeClock();
     registry = new TaskRegistry();
+    executors = new ExecutorRegistry();
     const profile = new AgentProfile('h', '127.0.0.1', workDir, Resources.EMPTY, []);
     sandboxes = new SandboxService(profile);
     usage = 0;
@@ -60,8 +65,14 @@ describe('SandboxGc', () => {
       }
     })();
     const config = loadAgentConfig({ sandboxGcDelayMs: WEEK, diskWatchIntervalMs: 60_000 }, {});
-    gc = new SandboxGc(profile, config, clock, disk, registry);
+    gc = new SandboxGc(profile, config, clock, disk, registry, executors);
     gc.onModuleInit();
+  });
+
+  it("schedules a retired executor's sandbox", () => {
+    const run = { directory: join(workDir, 'slaves', 'S1', 'frameworks', 'F', 'executors', 'e', 'runs', 'c') } as ExecutorRun;
+    (executors as unknown as { retiredListeners: ((r: ExecutorRun) => void)[] }).retiredListeners.forEach((l) => l(run));
+    expect([...gc.pending().keys()]).toContain(run.directory);
   });
 
   afterEach(async () => {
@@ -192,7 +203,7 @@ describe('SandboxGc', () => {
     })();
     const profile = new AgentProfile('h', '127.0.0.1', workDir, Resources.EMPTY, []);
     const config = loadAgentConfig({ sandboxGcDelayMs: WEEK }, {});
-    const blind = new SandboxGc(profile, config, clock, failing, registry);
+    const blind = new SandboxGc(profile, config, clock, failing, registry, new ExecutorRegistry());
     blind.schedule(join(workDir, 'slaves', 'x'), clock.now() - 0.95 * WEEK);
     expect(await blind.collect()).toEqual([]);
     expect(blind.maxAllowedAgeMs).toBe(WEEK);

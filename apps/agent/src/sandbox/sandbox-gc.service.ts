@@ -4,6 +4,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { Clock, type TimerHandle } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
 import { AgentProfile } from '../machine/agent-profile';
+import { ExecutorRegistry } from '../executors/executor-registry';
 import { TaskRegistry } from '../tasks/task-registry';
 import { DiskUsage } from './disk-usage';
 import { maxSandboxAgeMs, overdueSandboxes } from './sandbox-gc-policy';
@@ -37,12 +38,16 @@ export class SandboxGc implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     private readonly clock: Clock,
     private readonly disk: DiskUsage,
     private readonly registry: TaskRegistry,
+    private readonly executors: ExecutorRegistry,
   ) {
     this.maxAgeMs = maxSandboxAgeMs(config.sandboxGcDelayMs, 0);
   }
 
   onModuleInit(): void {
     this.registry.onCompleted((run) => {
+      if (run.directory !== undefined) this.schedule(run.directory);
+    });
+    this.executors.onRetired((run) => {
       if (run.directory !== undefined) this.schedule(run.directory);
     });
   }

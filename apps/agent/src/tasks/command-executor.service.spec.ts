@@ -131,7 +131,7 @@ describe('CommandExecutorService', () => {
   });
 
   it.each([
-    ['a custom executor', { executor: { executor_id: { value: 'e' }, command: { value: 'x' } } }, /custom executor .* later Agora release/],
+    ['a custom executor', { executor: { executor_id: { value: 'e' }, command: { value: 'x' } } }, /custom executor cannot run under the command executor/],
     ['a MESOS container with an image', { container: { type: 'MESOS' as const, mesos: { image: { type: 'DOCKER' } } } }, /Images in MESOS containers are not supported: .* use a DOCKER container/],
   ])('fails a task with %s at once, from the agent', async (_case, extra, message) => {
     h.executor.run(runTask({ task_id: { value: 't1' }, ...extra }));

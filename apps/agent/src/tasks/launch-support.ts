@@ -2,8 +2,8 @@
  * Which tasks this release can run. Command tasks (a `command`, no `executor`) run under
  * command-executor semantics: with the process driver when they have no container or a MESOS
  * one without an image, with the docker driver when they have a DOCKER one. Images in MESOS
- * containers would need Mesos's own containerizer, which Agora does not have; custom executors
- * arrive with the executor API. Both fail cleanly instead of being half-run.
+ * containers would need Mesos's own containerizer, which Agora does not have: they fail cleanly
+ * instead of being half-run. Tasks with a custom executor run through executors/.
  */
 import { TaskStatusReason, type TaskInfo } from '@agora/protocol';
 import { unsafeIdReason } from '../sandbox/sandbox-layout';
@@ -15,10 +15,8 @@ export interface LaunchRefusal {
 
 export function launchRefusal(task: TaskInfo): LaunchRefusal | undefined {
   if (task.executor !== undefined) {
-    return {
-      reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED,
-      message: 'Tasks with a custom executor are not supported yet: they come with a later Agora release',
-    };
+    // Tasks with their own executor go to the executors service; one reaching here is misrouted.
+    return { reason: TaskStatusReason.CONTAINER_LAUNCH_FAILED, message: 'A task with a custom executor cannot run under the command executor' };
   }
   if (task.container?.type === 'DOCKER' && task.container.docker === undefined) {
     return { reason: TaskStatusReason.TASK_INVALID, message: 'The task has a DOCKER container without DockerInfo (container.docker.image)' };
