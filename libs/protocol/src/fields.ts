@@ -129,3 +129,20 @@ export function compact<T extends object>(o: T): T {
   }
   return o;
 }
+
+/**
+ * A protobuf enum given by name or by number (protobuf.js clients send numbers). Only own
+ * names count, so `toString` is not a call type.
+ */
+export function protoEnum<T extends string>(numbers: Readonly<Record<T, number>>, what: string): Decoder<T> {
+  const names = Object.keys(numbers) as T[];
+  return (v, path) => {
+    if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(numbers, v)) return v as T;
+    if (typeof v === 'number') {
+      const byNumber = names.find((t) => numbers[t] === v);
+      if (byNumber !== undefined) return byNumber;
+    }
+    if (typeof v !== 'string' && typeof v !== 'number') return fail(path, 'expected a string');
+    return fail(path, `unknown ${what} ${describe(v)}`);
+  };
+}

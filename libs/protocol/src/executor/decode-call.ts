@@ -18,7 +18,6 @@ import {
   base64,
   compact,
   type Decoder,
-  describe,
   fail,
   isPresent,
   type JsonObject,
@@ -26,26 +25,19 @@ import {
   object,
   optional,
   required,
+  protoEnum,
 } from '../fields';
 import { taskInfo, taskStatus } from '../scheduler/decode-task';
 import type { ExecutorID, FrameworkID } from '../scheduler/mesos-types';
 import { TASK_STATUS_SOURCES } from '../task-state';
-import { EXECUTOR_CALL_TYPE_NUMBERS, EXECUTOR_CALL_TYPES, type ExecutorCall, type ExecutorCallType, type ExecutorUpdate } from './calls';
+import { EXECUTOR_CALL_TYPE_NUMBERS, type ExecutorCall, type ExecutorCallType, type ExecutorUpdate } from './calls';
 
 const ROOT = 'call';
 
 /** An id the agent keys on: its value must not be empty. */
 const key: Decoder<{ value: string }> = (v, path) => ({ value: required(object(v, path), 'value', path, nonEmptyString) });
 
-function callType(v: unknown, path: string): ExecutorCallType {
-  if (typeof v === 'string' && v in EXECUTOR_CALL_TYPE_NUMBERS) return v as ExecutorCallType;
-  if (typeof v === 'number') {
-    const byNumber = EXECUTOR_CALL_TYPES.find((t) => EXECUTOR_CALL_TYPE_NUMBERS[t] === v);
-    if (byNumber !== undefined) return byNumber;
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') return fail(path, 'expected a string');
-  return fail(path, `unknown call type ${describe(v)}`);
-}
+const callType: Decoder<ExecutorCallType> = protoEnum(EXECUTOR_CALL_TYPE_NUMBERS, 'call type');
 
 /** TaskStatus.Source by protobuf number (SOURCE_MASTER = 0, SOURCE_AGENT = 1, SOURCE_EXECUTOR = 2). */
 function withSourceName(o: JsonObject): JsonObject {

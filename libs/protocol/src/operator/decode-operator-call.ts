@@ -14,7 +14,6 @@ import {
   boolean,
   compact,
   type Decoder,
-  describe,
   fail,
   isPresent,
   type JsonObject,
@@ -24,13 +23,13 @@ import {
   optional,
   required,
   string,
+  protoEnum,
 } from '../fields';
 import { duration, id } from '../scheduler/decode-common';
 import type { ScalarQuantities } from '../scheduler/mesos-types';
 import {
   isSupportedOperatorCall,
   OPERATOR_CALL_TYPE_NUMBERS,
-  OPERATOR_CALL_TYPES,
   type OperatorCall,
   type OperatorCallType,
   type QuotaConfig,
@@ -80,15 +79,7 @@ const BODIES: Readonly<Partial<Record<SupportedOperatorCallType, Body>>> = {
   MARK_AGENT_GONE: body('mark_agent_gone', (o, p) => ({ agent_id: required(o, 'agent_id', p, id) })),
 };
 
-function callType(v: unknown, path: string): OperatorCallType {
-  if (typeof v === 'string' && v in OPERATOR_CALL_TYPE_NUMBERS) return v as OperatorCallType;
-  if (typeof v === 'number') {
-    const byNumber = OPERATOR_CALL_TYPES.find((t) => OPERATOR_CALL_TYPE_NUMBERS[t] === v);
-    if (byNumber !== undefined) return byNumber;
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') return fail(path, 'expected a string');
-  return fail(path, `unknown call type ${describe(v)}`);
-}
+const callType: Decoder<OperatorCallType> = protoEnum(OPERATOR_CALL_TYPE_NUMBERS, 'call type');
 
 /** The typed OperatorCall in `json` (already parsed); throws ProtocolError naming the bad field. */
 export function decodeOperatorCall(json: unknown): OperatorCall {

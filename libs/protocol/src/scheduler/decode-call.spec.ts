@@ -117,6 +117,7 @@ describe('decodeCall: rejections name the field', () => {
     ['missing type', { framework_id: FW }, 'call.type: is required'],
     ['unknown type', call('FOO'), 'call.type: unknown call type "FOO"'],
     ['unknown numeric type', call(99), 'call.type: unknown call type 99'],
+    ['a name every object has', call('toString'), 'call.type: unknown call type "toString"'],
     ['type of the wrong kind', call(true), 'call.type: expected a string'],
     ['missing framework_id', { type: 'TEARDOWN' }, 'call.framework_id: is required for TEARDOWN'],
     ['framework_id not an object', { type: 'TEARDOWN', framework_id: 'm-0001' }, 'call.framework_id: expected an object'],

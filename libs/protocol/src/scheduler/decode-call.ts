@@ -14,15 +14,15 @@ import {
   base64,
   compact,
   type Decoder,
-  describe,
   fail,
   isPresent,
   type JsonObject,
   object,
   optional,
   required,
+  protoEnum,
 } from '../fields';
-import { CALL_TYPE_NUMBERS, CALL_TYPES, type Call, type CallType } from './calls';
+import { CALL_TYPE_NUMBERS, type Call, type CallType } from './calls';
 import { filters, frameworkInfo, id, ids, offerConstraints, resources, strings } from './decode-common';
 import { operation } from './decode-operation';
 import { killPolicy } from './decode-task';
@@ -120,15 +120,7 @@ const BODIES: Readonly<Record<CallType, Body | undefined>> = {
   UPDATE_FRAMEWORK: body('update_framework', subscribeLike),
 };
 
-function callType(v: unknown, path: string): CallType {
-  if (typeof v === 'string' && v in CALL_TYPE_NUMBERS) return v as CallType;
-  if (typeof v === 'number') {
-    const byNumber = CALL_TYPES.find((t) => CALL_TYPE_NUMBERS[t] === v);
-    if (byNumber !== undefined) return byNumber;
-  }
-  if (typeof v !== 'string' && typeof v !== 'number') return fail(path, 'expected a string');
-  return fail(path, `unknown call type ${describe(v)}`);
-}
+const callType: Decoder<CallType> = protoEnum(CALL_TYPE_NUMBERS, 'call type');
 
 /** The typed Call in `json` (already parsed); throws ProtocolError naming the bad field. */
 export function decodeCall(json: unknown): Call {
