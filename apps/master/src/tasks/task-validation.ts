@@ -12,8 +12,11 @@ export interface LaunchContext {
   readonly agentId: string;
   /** The allocation role of the offers. */
   readonly role: string;
-  /** Ids the framework already uses (live tasks, and earlier tasks of the same ACCEPT). */
-  readonly taskIds: ReadonlySet<string>;
+  /**
+   * Ids the framework already uses (live tasks, and earlier tasks of the same ACCEPT). Only
+   * `has` is needed, so the caller can answer from its own maps without copying them per task.
+   */
+  readonly taskIds: { has(id: string): boolean };
   /** What is left of the offers after earlier operations of the same ACCEPT. */
   readonly available: Resources;
   /** The framework's executors on the agent already: they hold their resources already. */
@@ -83,10 +86,11 @@ export function checkGroup(executor: ExecutorInfo, tasks: readonly TaskInfo[], c
   const problem = executorProblem(executor, ctx);
   if (problem !== undefined) return fail(problem);
   if (tasks.length === 0) return fail('Task group is empty');
-  const ids = new Set(ctx.taskIds);
+  const ids = new Set<string>();
+  const taken = { has: (id: string): boolean => ids.has(id) || ctx.taskIds.has(id) };
   const own: Resources[] = [];
   for (const task of tasks) {
-    const taskError = taskProblem(task, { ...ctx, taskIds: ids });
+    const taskError = taskProblem(task, { ...ctx, taskIds: taken });
     if (taskError !== undefined) return fail(`Task ${task.task_id.value}: ${taskError}`);
     if (task.executor !== undefined) return fail(`Task ${task.task_id.value}: 'TaskInfo.executor' must not be set in a task group`);
     if (task.command === undefined) return fail(`Task ${task.task_id.value}: 'TaskInfo.command' must be set in a task group`);
