@@ -1,4 +1,4 @@
-import { Command, LOCAL_DEFAULT_AGENTS, parseArgs, RunCommand, UsageError } from './args';
+import { Command, LOCAL_DEFAULT_AGENTS, parseArgs, RunCommand, SIM_DEFAULT_AGENTS, UsageError } from './args';
 
 /** `agora run` with every default, for `-- cmd`. */
 function run(argv: string[], overrides: Partial<RunCommand> = {}): RunCommand {
@@ -38,6 +38,12 @@ describe('parseArgs', () => {
     ['local on free ports', ['local', '--port', '0'], { name: 'local', agents: LOCAL_DEFAULT_AGENTS, port: 0 }],
     ['local at the top of the port range', ['local', '--agents', '1', '--port', '65534'], { name: 'local', agents: 1, port: 65534 }],
     ['help for run', ['help', 'run'], { name: 'help', topic: 'run' }],
+    ['sim defaults', ['sim'], { name: 'sim', agents: SIM_DEFAULT_AGENTS, resources: undefined, taskDurationMs: 0, namespace: undefined }],
+    [
+      'sim with every flag',
+      ['sim', '--agents', '10000', '--resources', 'cpus:4;mem:8192', '--task-duration=250', '--master-namespace', 'bench.a-1'],
+      { name: 'sim', agents: 10000, resources: 'cpus:4;mem:8192', taskDurationMs: 250, namespace: 'bench.a-1' },
+    ],
     ['run --help', ['run', '--help'], { name: 'help', topic: 'run' }],
     ['run with defaults', ['run', '--', 'echo', 'hello'], run(['echo', 'hello'])],
     ['run with one script word', ['run', '--', 'make && make test'], run(['make && make test'])],
@@ -92,6 +98,8 @@ describe('parseArgs', () => {
     ['a flag of another command', ['master', '--agents', '2'], "unknown option '--agents'", 'master'],
     ['a short flag', ['local', '-p', '1'], "unknown option '-p'", 'local'],
     ['a stray argument', ['master', 'extra'], "unexpected argument 'extra'", 'master'],
+    ['sim without agents', ['sim', '--agents', '0'], "option '--agents' must be an integer from 1 to 100000, got '0'", 'sim'],
+    ['sim with a wildcard namespace', ['sim', '--master-namespace', 'a.*'], "option '--master-namespace' must be dot-separated tokens of letters, digits, '-' and '_', got 'a.*'", 'sim'],
     ['a missing value at the end', ['master', '--port'], "option '--port' needs a value", 'master'],
     ['a missing value before a flag', ['local', '--port', '--agents', '1'], "option '--port' needs a value", 'local'],
     ['a word for a port', ['master', '--port', 'http'], "option '--port' must be an integer from 0 to 65535, got 'http'", 'master'],

@@ -5,7 +5,7 @@
 import { validateRole } from '@agora/resources';
 import { normalizeMasterUrl } from './master-url';
 
-export type ServerCommandName = 'master' | 'agent' | 'local';
+export type ServerCommandName = 'master' | 'agent' | 'local' | 'sim';
 /** Commands that talk to a running master. */
 export type ClientCommandName = 'run' | 'agents' | 'frameworks' | 'tasks';
 export type CommandName = ServerCommandName | ClientCommandName;
@@ -36,12 +36,24 @@ export interface RunCommand {
   readonly argv: readonly string[];
 }
 
+/** `agora sim`: simulated agents for a master on NATS (apps/sim). */
+export interface SimCommand {
+  readonly name: 'sim';
+  readonly agents: number;
+  /** Mesos text form; undefined: the simulator's default. */
+  readonly resources?: string;
+  readonly taskDurationMs: number;
+  /** --master-namespace; undefined: AGORA_BUS_NAMESPACE. */
+  readonly namespace?: string;
+}
+
 export type Command =
   | { readonly name: 'help'; readonly topic?: CommandName }
   | { readonly name: 'version' }
   | { readonly name: 'master'; readonly port?: number; readonly host?: string }
   | { readonly name: 'agent'; readonly port?: number; readonly host?: string }
   | { readonly name: 'local'; readonly agents: number; readonly port: number }
+  | SimCommand
   | RunCommand
   | { readonly name: 'agents'; readonly master?: string; readonly json: boolean }
   | { readonly name: 'frameworks'; readonly master?: string; readonly json: boolean; readonly all: boolean }
@@ -77,6 +89,8 @@ export const RUN_DEFAULT_ROLE = '*';
 export const RUN_DEFAULT_TIMEOUT_SECONDS = 60;
 export const TASKS_DEFAULT_LIMIT = 1000;
 export const TASKS_MAX_LIMIT = 1_000_000;
+export const SIM_DEFAULT_AGENTS = 100;
+export const SIM_MAX_AGENTS = 100_000;
 
 type Value = number | string;
 type ValueParser = (raw: string, flag: string) => Value;
@@ -122,6 +136,12 @@ const envVar: ValueParser = (raw, flag) => {
   }
   return raw;
 };
+const simAgents: ValueParser = (raw, flag) => integer(raw, flag, 1, SIM_MAX_AGENTS);
+const durationMs: ValueParser = (raw, flag) => integer(raw, flag, 0, 86_400_000);
+const namespace: ValueParser = (raw, flag) => {
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(raw)) throw new UsageError(`option '${flag}' must be dot-separated tokens of letters, digits, '-' and '_', got '${raw}'`);
+  return raw;
+};
 const taskLimit: ValueParser = (raw, flag) => integer(raw, flag, 1, TASKS_MAX_LIMIT);
 /** A Docker image reference as `docker run` takes it: no spaces, no leading dash. */
 const dockerImage: ValueParser = (raw, flag) => {
@@ -134,6 +154,7 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   master: { port: value(port), host: value(host) },
   agent: { port: value(port), host: value(host) },
   local: { agents: value(agentCount), port: value(port) },
+  sim: { agents: value(simAgents), resources: value(nonEmpty), 'task-duration': value(durationMs), 'master-namespace': value(namespace) },
   run: {
     master: value(master),
     cpus: value(positive),
@@ -183,6 +204,14 @@ export function parseArgs(argv: readonly string[]): Command {
       return { name: first, port: values.port as number | undefined, host: values.host as string | undefined };
     case 'local':
       return localCommand(values);
+    case 'sim':
+      return {
+        name: 'sim',
+        agents: (values.agents as number | undefined) ?? SIM_DEFAULT_AGENTS,
+        resources: values.resources as string | undefined,
+        taskDurationMs: (values['task-duration'] as number | undefined) ?? 0,
+        namespace: values['master-namespace'] as string | undefined,
+      };
     case 'run':
       return runCommand(options);
     case 'agents':

@@ -1,8 +1,9 @@
 import { userInfo } from 'node:os';
 import { agoraVersion, ConfigError, ListenError, stopOnSignals } from '@agora/nest-common';
+import { Resources } from '@agora/resources';
 import { bootstrapAgent } from '../../agent/src/bootstrap';
 import { bootstrapMaster } from '../../master/src/bootstrap';
-import { ClientCommandName, Command, parseArgs, RunCommand, UsageError } from './args';
+import { ClientCommandName, Command, parseArgs, RunCommand, SimCommand, UsageError } from './args';
 import { CliEnvironment, MASTER_VARIABLE, readCliEnvironment } from './config/cli-environment';
 import { HttpStatusError, UnreachableError } from './http/http-client';
 import { onProcessInterrupt } from './lifecycle/interrupts';
@@ -13,6 +14,7 @@ import { shellCommand } from './run/shell-quote';
 import { newTaskId, runTask } from './run/task-run';
 import type { SandboxFiles } from './sandbox/agent-files';
 import { usage } from './usage';
+import { Simulator } from '../../sim/src/simulator';
 
 /** Where the CLI writes; tests capture it. */
 export interface CliIo {
@@ -113,6 +115,8 @@ async function execute(command: Command, master: string, io: CliIo, deps: CliDep
       log('stopped');
       return EXIT_OK;
     }
+    case 'sim':
+      return simulate(command, deps.env ?? readCliEnvironment(), waitForStop, log);
     case 'run':
       return run(command, master, io, deps, log);
     case 'agents':
@@ -121,6 +125,35 @@ async function execute(command: Command, master: string, io: CliIo, deps: CliDep
       io.out(await queryMaster(master, command));
       return EXIT_OK;
   }
+}
+
+/** `agora sim`: the simulator until a signal, with a line of counters every five seconds. */
+async function simulate(command: SimCommand, env: CliEnvironment, waitForStop: WaitForStop, log: (line: string) => void): Promise<number> {
+  if (env.natsUrl === undefined) throw new ConfigError(['NATS_URL must be set: the simulated agents reach the master over NATS']);
+  if (command.resources !== undefined) {
+    try {
+      Resources.parse(command.resources);
+    } catch (e) {
+      throw new ConfigError([`--resources '${command.resources}': ${(e as Error).message}`]);
+    }
+  }
+  const sim = await Simulator.start({
+    agents: command.agents,
+    resources: command.resources,
+    taskDurationMs: command.taskDurationMs,
+    natsUrl: env.natsUrl,
+    namespace: command.namespace ?? env.busNamespace,
+  });
+  log(`simulating ${command.agents} agents; press Ctrl+C to stop`);
+  const report = setInterval(() => {
+    const s = sim.stats();
+    log(`registered ${s.registered}/${s.agents}, tasks launched ${s.launched}, finished ${s.finished}, killed ${s.killed}, live ${s.running}`);
+  }, 5000);
+  await waitForStop(async () => {
+    clearInterval(report);
+    await sim.stop();
+  }, log);
+  return EXIT_OK;
 }
 
 function run(command: RunCommand, master: string, io: CliIo, deps: CliDeps, log: (line: string) => void): Promise<number> {

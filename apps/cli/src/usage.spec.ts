@@ -38,12 +38,13 @@ describe('help texts', () => {
     ['frameworks', ['--all', '--json']],
     ['tasks', ['--all', '--framework', '--limit', '--json']],
     ['local', ['--agents', '--port']],
+    ['sim', ['--agents', '--resources', '--task-duration', '--master-namespace', 'NATS_URL', 'AGORA_BUS_NAMESPACE']],
   ])('agora %s --help documents its flags', (command, flags) => {
     for (const flag of flags) expect(usage(command)).toContain(flag);
   });
 
   it('lists every command in the general help', () => {
-    for (const command of ['master', 'agent', 'local', 'run', 'agents', 'frameworks', 'tasks']) {
+    for (const command of ['master', 'agent', 'local', 'sim', 'run', 'agents', 'frameworks', 'tasks']) {
       expect(usage()).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

@@ -7,6 +7,8 @@ import {
   RUN_DEFAULT_MEM,
   RUN_DEFAULT_ROLE,
   RUN_DEFAULT_TIMEOUT_SECONDS,
+  SIM_DEFAULT_AGENTS,
+  SIM_MAX_AGENTS,
   TASKS_DEFAULT_LIMIT,
 } from './args';
 import { DEFAULT_MASTER_URL } from './master-url';
@@ -24,6 +26,7 @@ Run a cluster:
   master       run a master (scheduler, operator and health APIs; default port 5050)
   agent        run an agent, one per machine (default port 5051)
   local        run a master and a few agents in this process, to try Agora on one machine
+  sim          simulate many agents in this process, for load tests (no task processes)
 
 Use a cluster:
   run          run one command as a task and stream its output, like mesos-execute
@@ -144,6 +147,27 @@ Environment:
   agents' AGORA_AGENT_HOSTNAME and AGORA_AGENT_WORK_DIR. Most useful here:
 ${MASTER_VARIABLES}
 ${AGENT_VARIABLES}`,
+
+  sim: `Usage: agora sim [--agents N] [--resources R] [--task-duration MS] [--master-namespace NS]
+
+Simulates N agents in this process, in the foreground until SIGINT or SIGTERM. Each registers
+with the master over NATS and speaks the agent protocol as a real agent does (pings, re-registration,
+reliable status updates), but runs no processes: a task goes STARTING, RUNNING and, after
+--task-duration, FINISHED (KILLED when killed). All agents share one NATS connection; a line of
+counters is printed every five seconds.
+
+Options:
+  --agents N              number of agents, 1 to ${SIM_MAX_AGENTS} (default ${SIM_DEFAULT_AGENTS})
+  --resources R           each agent's resources, e.g. 'cpus:4;mem:8192'
+                          (default cpus:4;mem:8192;disk:16384;ports:[31000-32000])
+  --task-duration MS      how long each task runs, 0 to finish at once (default 0)
+  --master-namespace NS   the master's bus namespace (default AGORA_BUS_NAMESPACE)
+
+Environment:
+${variables([
+  ['NATS_URL', 'the bus to the master (required), e.g. nats://127.0.0.1:4222'],
+  ['AGORA_BUS_NAMESPACE', "prefix of every bus subject; the master's"],
+])}`,
 
   run: `Usage: agora run [options] -- COMMAND [ARG...]
        agora run --image IMAGE [options] [-- COMMAND [ARG...]]

@@ -12,12 +12,12 @@ import { TaskRegistry } from '../tasks/task-registry';
 import type { TaskRun } from '../tasks/task-run';
 import { ExecutorRegistry, reregisteringExecutors } from '../executors/executor-registry';
 import { ExecutorsService } from '../executors/executors.service';
+import { AGENT_CAPABILITIES } from './agent-capabilities';
 import { AgentMetaStore } from './agent-meta.store';
 import { registrationDelay } from './registration-backoff';
 import { buildReregistration } from './reregistration';
 
-/** What the agent advertises (reference §5.2); the resource-provider, draining and volume ones come later. */
-export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS'];
+export { AGENT_CAPABILITIES };
 
 /** Identifies the agent version in register messages; set by bootstrap. */
 export abstract class AgentVersion {

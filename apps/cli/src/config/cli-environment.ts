@@ -7,11 +7,23 @@
 export interface CliEnvironment {
   /** AGORA_MASTER: the master `run`, `agents`, `frameworks` and `tasks` talk to; unset when empty. */
   readonly master?: string;
+  /** NATS_URL: the bus `agora sim` joins; unset when empty. */
+  readonly natsUrl?: string;
+  /** AGORA_BUS_NAMESPACE: the subject prefix `agora sim` uses unless --master-namespace is given. */
+  readonly busNamespace?: string;
 }
 
 export const MASTER_VARIABLE = 'AGORA_MASTER';
 
+const set = (value: string | undefined): string | undefined => (value === undefined || value.trim() === '' ? undefined : value);
+
 export function readCliEnvironment(env: NodeJS.ProcessEnv = process.env): CliEnvironment {
-  const master = env[MASTER_VARIABLE];
-  return master === undefined || master.trim() === '' ? {} : { master };
+  const master = set(env[MASTER_VARIABLE]);
+  const natsUrl = set(env.NATS_URL);
+  const busNamespace = set(env.AGORA_BUS_NAMESPACE);
+  return {
+    ...(master !== undefined ? { master } : {}),
+    ...(natsUrl !== undefined ? { natsUrl } : {}),
+    ...(busNamespace !== undefined ? { busNamespace } : {}),
+  };
 }
