@@ -131,6 +131,32 @@ const realCgroupV2 = ((): boolean => {
   }
 })();
 
+describe('Cgroups on this machine', () => {
+  it('limits a task exactly when the host has a writable cgroup v2 hierarchy, and runs it either way', async () => {
+    const sandbox = await mkdtemp(join(tmpdir(), 'agora-cgroup-probe-'));
+    const driver = new ProcessDriver(new Cgroups(), new Clock());
+    try {
+      const started = await driver.start({
+        containerId: `probe-${process.pid}-${Date.now()}`,
+        command: { value: 'echo ran' },
+        env: {},
+        sandbox,
+        stdoutPath: join(sandbox, 'stdout'),
+        stderrPath: join(sandbox, 'stderr'),
+        limits: { memMb: 64, cpus: 1 },
+      });
+      expect(started.limited).toBe(realCgroupV2);
+      expect(await driver.wait(started.containerId)).toEqual({ kind: 'exited', code: 0 });
+      expect(await readFile(join(sandbox, 'stdout'), 'utf8')).toBe('ran\n');
+      await driver.destroy(started.containerId);
+    } finally {
+      await rm(sandbox, { recursive: true, force: true });
+    }
+  });
+});
+
+// The kernel's own proof needs a cgroup v2 host with the memory controller; on v1 or hybrid
+// hosts (this project's CI machines) there is no limit to prove, so it waits for such a host.
 (realCgroupV2 ? describe : describe.skip)('Cgroups on this machine’s cgroup v2 hierarchy', () => {
   it('stops a task that uses more memory than its limit', async () => {
     const sandbox = await mkdtemp(join(tmpdir(), 'agora-cgroup-real-'));
