@@ -10,3 +10,4 @@ export { ListenError, serve, urlOf } from './http/serve';
 export type { ServeOptions } from './http/serve';
 export { stopOnSignals } from './lifecycle/stop-on-signals';
 export { agoraVersion } from './version';
+export { acceptsJson, bodyText, readJsonCall, type JsonCallApi } from './http/json-call';

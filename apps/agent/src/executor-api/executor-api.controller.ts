@@ -9,9 +9,9 @@ import {
   NotImplementedException,
   Req,
   Res,
-  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { acceptsJson, type JsonCallApi, readJsonCall } from '@agora/nest-common';
 import { type ExecutorCall, type ExecutorCallOf, parseExecutorCall, ProtocolError } from '@agora/protocol';
 import { CustomExecutorService } from '../executors/custom-executor.service';
 import { ExecutorCallError } from '../executors/executor-errors';
@@ -76,26 +76,6 @@ export class ExecutorApiController {
   }
 }
 
-function parse(req: Request): ExecutorCall {
-  const type = req.headers['content-type'];
-  if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
-  const media = type.split(';')[0].trim().toLowerCase();
-  if (media === 'application/x-protobuf') {
-    throw new UnsupportedMediaTypeException('Agora speaks the JSON executor API; send Content-Type: application/json');
-  }
-  if (media !== 'application/json') {
-    throw new UnsupportedMediaTypeException(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${type}'`);
-  }
-  const body: unknown = req.body;
-  const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
-  if (text.trim() === '') throw new BadRequestException('Failed to parse body into Call: the request body is empty');
-  try {
-    return parseExecutorCall(text);
-  } catch (e) {
-    if (e instanceof ProtocolError) throw new BadRequestException(`Failed to validate Executor::Call: ${e.message}`);
-    throw e;
-  }
-}
 
 /** The executors' refusals as Mesos answers them. */
 function httpError(e: unknown): unknown {
@@ -103,11 +83,8 @@ function httpError(e: unknown): unknown {
   return e.problem === 'not-subscribed' ? new ForbiddenException(e.message) : new BadRequestException(e.message);
 }
 
-/** No Accept header means JSON; otherwise JSON or a wildcard must be allowed. */
-function acceptsJson(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
-  return accept.split(',').some((part) => {
-    const media = part.split(';')[0].trim().toLowerCase();
-    return media === 'application/json' || media === '*/*' || media === 'application/*';
-  });
+const EXECUTOR_API: JsonCallApi = { api: 'executor', message: 'Executor::Call', isProtocolError: (e): e is Error => e instanceof ProtocolError };
+
+function parse(req: Request): ExecutorCall {
+  return readJsonCall(req, EXECUTOR_API, parseExecutorCall);
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Post, Put, Query, Redirect, Req, UseInterceptors } from '@nestjs/common';
 import type { Request } from 'express';
 import type { WeightInfo } from '@agora/protocol';
+import { bodyText } from '@agora/nest-common';
 import { DomainErrorsInterceptor } from './domain-errors.interceptor';
 import { JsonpInterceptor } from './jsonp.interceptor';
 import { OperatorService } from './operator.service';
@@ -117,11 +118,4 @@ export class RedirectController {
   redirect(): { url: string } {
     return { url: this.operator.leaderLocation() };
   }
-}
-
-/** The raw body as text (see OPERATOR_RAW_BODY_PATHS); empty when there is none. */
-export function bodyText(req: Request): string {
-  const body: unknown = req.body;
-  if (Buffer.isBuffer(body)) return body.toString('utf8');
-  return typeof body === 'string' ? body : '';
 }

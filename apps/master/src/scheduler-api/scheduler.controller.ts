@@ -9,9 +9,9 @@ import {
   NotAcceptableException,
   Req,
   Res,
-  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { acceptsJson, type JsonCallApi, readJsonCall } from '@agora/nest-common';
 import { type Call, parseCall, ProtocolError } from '@agora/protocol';
 import { Clock } from '../clock/clock';
 import { ClusterState } from '../cluster/cluster-state';
@@ -23,6 +23,7 @@ import { SchedulerCallsService } from './scheduler-calls.service';
 import { SchedulerStream } from './scheduler-stream';
 
 export const SCHEDULER_PATH = 'api/v1/scheduler';
+const SCHEDULER_API: JsonCallApi = { api: 'scheduler', message: 'scheduler::Call', isProtocolError: (e): e is Error => e instanceof ProtocolError };
 const STREAM_ID = 'mesos-stream-id';
 
 /**
@@ -71,25 +72,9 @@ export class SchedulerController {
   }
 
   private parse(req: Request): Call {
-    const type = req.headers['content-type'];
-    if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
-    const media = type.split(';')[0].trim().toLowerCase();
-    if (media === 'application/x-protobuf') {
-      throw new UnsupportedMediaTypeException('Agora speaks the JSON scheduler API; send Content-Type: application/json');
-    }
-    if (media !== 'application/json') {
-      throw new UnsupportedMediaTypeException(`Expecting 'Content-Type' of application/json or application/x-protobuf, got '${type}'`);
-    }
-    const body: unknown = req.body;
-    const text = Buffer.isBuffer(body) ? body.toString('utf8') : '';
-    if (text.trim() === '') throw new BadRequestException('Failed to parse body into Call: the request body is empty');
-    try {
-      return parseCall(text);
-    } catch (e) {
-      if (e instanceof ProtocolError) throw new BadRequestException(`Failed to validate scheduler::Call: ${e.message}`);
-      throw e;
-    }
+    return readJsonCall(req, SCHEDULER_API, parseCall);
   }
+
 
   private async subscribe(call: Extract<Call, { type: 'SUBSCRIBE' }>, req: Request, res: Response): Promise<void> {
     if (req.headers[STREAM_ID] !== undefined) throw new BadRequestException("Subscribe calls should not include the 'Mesos-Stream-Id' header");
@@ -131,11 +116,3 @@ export class SchedulerController {
   }
 }
 
-/** No Accept header means JSON (reference §3.1); otherwise JSON or a wildcard must be allowed. */
-function acceptsJson(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
-  return accept.split(',').some((part) => {
-    const media = part.split(';')[0].trim().toLowerCase();
-    return media === 'application/json' || media === '*/*' || media === 'application/*';
-  });
-}

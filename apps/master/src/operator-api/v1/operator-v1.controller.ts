@@ -1,19 +1,17 @@
 import {
   All,
-  BadRequestException,
   Controller,
   HttpException,
   HttpStatus,
   NotAcceptableException,
   Req,
   Res,
-  UnsupportedMediaTypeException,
   UseInterceptors,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { type OperatorCall, parseOperatorCall, ProtocolError } from '@agora/protocol';
 import { DomainErrorsInterceptor } from '../domain-errors.interceptor';
-import { bodyText } from '../operator.controller';
+import { acceptsJson, type JsonCallApi, readJsonCall } from '@agora/nest-common';
 import { OperatorEventStreams } from './operator-event-streams';
 import { OperatorV1Service } from './operator-v1.service';
 
@@ -62,29 +60,8 @@ export class OperatorV1Controller {
   }
 }
 
-function parse(req: Request): OperatorCall {
-  const type = req.headers['content-type'];
-  if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
-  const media = type.split(';')[0].trim().toLowerCase();
-  if (media === 'application/x-protobuf') {
-    throw new UnsupportedMediaTypeException('Agora speaks the JSON operator API; send Content-Type: application/json');
-  }
-  if (media !== 'application/json') throw new UnsupportedMediaTypeException(`Expecting 'Content-Type' of application/json, got '${type}'`);
-  const text = bodyText(req);
-  if (text.trim() === '') throw new BadRequestException('Failed to parse body into Call: the request body is empty');
-  try {
-    return parseOperatorCall(text);
-  } catch (e) {
-    if (e instanceof ProtocolError) throw new BadRequestException(`Failed to validate master::Call: ${e.message}`);
-    throw e;
-  }
-}
+const OPERATOR_API: JsonCallApi = { api: 'operator', message: 'master::Call', isProtocolError: (e): e is Error => e instanceof ProtocolError };
 
-/** No Accept header means JSON; otherwise JSON or a wildcard must be allowed. */
-function acceptsJson(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
-  return accept.split(',').some((part) => {
-    const media = part.split(';')[0].trim().toLowerCase();
-    return media === 'application/json' || media === '*/*' || media === 'application/*';
-  });
+function parse(req: Request): OperatorCall {
+  return readJsonCall(req, OPERATOR_API, parseOperatorCall);
 }
