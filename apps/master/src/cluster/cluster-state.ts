@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentRecord, ExecutorRecord, FrameworkRecord, OfferRecord, TaskRecord } from './records';
+import { type AgentRecord, type ExecutorRecord, executorKey, type FrameworkRecord, type OfferRecord, type TaskRecord } from './records';
+
+const NO_EXECUTORS: ReadonlyMap<string, ExecutorRecord> = new Map();
 
 /**
  * The live cluster state of the leading master, in one place so the operator API can render
@@ -14,8 +16,10 @@ export class ClusterState {
   /** Ids of frameworks removed since this master started: they may not subscribe again. */
   readonly removedFrameworkIds = new Set<string>();
   readonly offers = new Map<string, OfferRecord>();
-  /** Custom and default executors, by executorKey(agent, framework, executor). */
-  readonly executors = new Map<string, ExecutorRecord>();
+  /** Custom and default executors, by executorKey(agent, framework, executor); change them with add/removeExecutor. */
+  readonly executors: ReadonlyMap<string, ExecutorRecord> = new Map<string, ExecutorRecord>();
+  /** The same executors by framework and agent: offers and ACCEPTs ask per (framework, agent), on the hot path. */
+  private readonly executorIndex = new Map<string, Map<string, ExecutorRecord>>();
   /** Agents marked unreachable, with the time (ms) it happened. */
   readonly unreachableAgents = new Map<string, number>();
   /** Agents marked gone by an operator. */
@@ -27,10 +31,24 @@ export class ClusterState {
   }
 
   /** The framework's executors on one agent, by executor id. */
-  executorsOf(frameworkId: string, agentId: string): Map<string, ExecutorRecord> {
-    const out = new Map<string, ExecutorRecord>();
-    for (const e of this.executors.values()) if (e.frameworkId === frameworkId && e.agentId === agentId) out.set(e.id, e);
-    return out;
+  executorsOf(frameworkId: string, agentId: string): ReadonlyMap<string, ExecutorRecord> {
+    return this.executorIndex.get(`${frameworkId}/${agentId}`) ?? NO_EXECUTORS;
+  }
+
+  addExecutor(executor: ExecutorRecord): void {
+    (this.executors as Map<string, ExecutorRecord>).set(executorKey(executor.agentId, executor.frameworkId, executor.id), executor);
+    const pair = `${executor.frameworkId}/${executor.agentId}`;
+    const byId = this.executorIndex.get(pair) ?? new Map<string, ExecutorRecord>();
+    byId.set(executor.id, executor);
+    this.executorIndex.set(pair, byId);
+  }
+
+  removeExecutor(executor: ExecutorRecord): void {
+    (this.executors as Map<string, ExecutorRecord>).delete(executorKey(executor.agentId, executor.frameworkId, executor.id));
+    const pair = `${executor.frameworkId}/${executor.agentId}`;
+    const byId = this.executorIndex.get(pair);
+    byId?.delete(executor.id);
+    if (byId?.size === 0) this.executorIndex.delete(pair);
   }
 
   /** Frameworks that are registered and not torn down. */

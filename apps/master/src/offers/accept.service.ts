@@ -66,7 +66,7 @@ export class AcceptService {
         // ACCEPT quadratic (bench:throughput).
         taskIds: { has: (id: string) => fw.tasks.has(id) || launchedIds.has(id) },
         available,
-        executors: new Map([...state.executorsOf(fw.id, agentId)].map(([id, e]) => [id, e.info])),
+        executors: state.executorsOf(fw.id, agentId),
       });
       if (op.type === 'LAUNCH') {
         for (const task of op.launch.task_infos ?? []) {

@@ -42,7 +42,7 @@ describe('consumedQuota', () => {
 
   it('counts executors like tasks', () => {
     const c = cluster();
-    c.state.executors.set('x', {
+    c.state.addExecutor({
       id: 'e1',
       frameworkId: 'f1',
       agentId: 'a1',

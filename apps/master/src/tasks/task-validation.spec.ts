@@ -75,13 +75,13 @@ describe('executors', () => {
   it('charges a new executor its resources once, and a running one nothing', () => {
     const first = checkLaunch(task({ command: undefined, executor: exec }), CTX);
     expect(first.ok && first.executorResources.equals(Resources.parse('cpus:0.5;mem:64').allocate('eng'))).toBe(true);
-    const again = checkLaunch(task({ command: undefined, executor: exec }), { ...CTX, executors: new Map([['e1', exec]]) });
+    const again = checkLaunch(task({ command: undefined, executor: exec }), { ...CTX, executors: new Map([['e1', { info: exec }]]) });
     expect(again.ok && again.executorResources.isEmpty()).toBe(true);
   });
 
   it('refuses an executor id reused with another command', () => {
     const other = { ...exec, command: { value: './other' } };
-    const check = checkLaunch(task({ command: undefined, executor: other }), { ...CTX, executors: new Map([['e1', exec]]) });
+    const check = checkLaunch(task({ command: undefined, executor: other }), { ...CTX, executors: new Map([['e1', { info: exec }]]) });
     expect(!check.ok && check.message).toMatch(/not compatible/);
   });
 });

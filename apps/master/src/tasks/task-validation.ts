@@ -19,8 +19,8 @@ export interface LaunchContext {
   readonly taskIds: { has(id: string): boolean };
   /** What is left of the offers after earlier operations of the same ACCEPT. */
   readonly available: Resources;
-  /** The framework's executors on the agent already: they hold their resources already. */
-  readonly executors: ReadonlyMap<string, ExecutorInfo>;
+  /** The framework's executors on the agent already (by executor id): they hold their resources already. */
+  readonly executors: { get(id: string): { readonly info: ExecutorInfo } | undefined };
 }
 
 export type LaunchCheck =
@@ -61,7 +61,7 @@ export function checkLaunch(task: TaskInfo, ctx: LaunchContext): LaunchCheck {
     const problem = executorProblem(task.executor, ctx);
     if (problem !== undefined) return fail(problem);
     if (task.executor.type === 'DEFAULT') return fail("'ExecutorInfo.type' must not be 'DEFAULT' for a LAUNCH; use LAUNCH_GROUP");
-    const existing = ctx.executors.get(task.executor.executor_id.value);
+    const existing = ctx.executors.get(task.executor.executor_id.value)?.info;
     if (existing !== undefined && !compatible(existing, task.executor)) {
       return fail(`ExecutorInfo is not compatible with the ExecutorInfo of the existing executor ${task.executor.executor_id.value}`);
     }
@@ -100,7 +100,7 @@ export function checkGroup(executor: ExecutorInfo, tasks: readonly TaskInfo[], c
     if (parsed.isEmpty()) return fail(`Task ${task.task_id.value}: Task uses no resources`);
     own.push(parsed);
   }
-  const existing = ctx.executors.get(executor.executor_id.value);
+  const existing = ctx.executors.get(executor.executor_id.value)?.info;
   let executorResources = Resources.EMPTY;
   if (existing !== undefined && !compatible(existing, executor)) {
     return fail(`ExecutorInfo is not compatible with the ExecutorInfo of the existing executor ${executor.executor_id.value}`);

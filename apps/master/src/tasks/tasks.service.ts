@@ -85,7 +85,7 @@ export class TasksService {
   addExecutor(fw: FrameworkRecord, agentId: string, info: ExecutorInfo, resources: Resources, role: string): void {
     const key = executorKey(agentId, fw.id, info.executor_id.value);
     if (this.cluster.executors.has(key)) return;
-    this.cluster.executors.set(key, { id: info.executor_id.value, frameworkId: fw.id, agentId, info, resources, role });
+    this.cluster.addExecutor({ id: info.executor_id.value, frameworkId: fw.id, agentId, info, resources, role });
   }
 
   /** The executor ended: its resources return to the pool. */
@@ -93,7 +93,7 @@ export class TasksService {
     const key = executorKey(agentId, frameworkId, executorId);
     const executor = this.cluster.executors.get(key);
     if (executor === undefined) return;
-    this.cluster.executors.delete(key);
+    this.cluster.removeExecutor(executor);
     if (!executor.resources.isEmpty()) {
       this.allocation.update((a) => a.recoverResources(frameworkId, agentId, executor.resources));
     }
@@ -101,9 +101,9 @@ export class TasksService {
 
   /** Forgets the executors of a framework (removed) or on an agent (gone): the allocator dropped them. */
   forgetExecutors(match: { frameworkId?: string; agentId?: string }): void {
-    for (const [key, e] of this.cluster.executors) {
+    for (const e of [...this.cluster.executors.values()]) {
       if ((match.frameworkId === undefined || e.frameworkId === match.frameworkId) && (match.agentId === undefined || e.agentId === match.agentId)) {
-        this.cluster.executors.delete(key);
+        this.cluster.removeExecutor(e);
       }
     }
   }

@@ -62,7 +62,7 @@ describe('renderState', () => {
 
   it("lists a framework's custom executors with their resources", () => {
     const c = cluster();
-    c.state.executors.set('a1/f1/ex', {
+    c.state.addExecutor({
       id: 'ex',
       frameworkId: 'f1',
       agentId: 'a1',

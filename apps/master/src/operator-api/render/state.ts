@@ -64,7 +64,11 @@ function frameworksOf(
   const wanted = (id: string): boolean => frameworkId === undefined || id === frameworkId;
   // One pass over executors, not one per framework.
   const executors = new Map<string, ExecutorRecord[]>();
-  for (const e of cluster.executors.values()) executors.set(e.frameworkId, [...(executors.get(e.frameworkId) ?? []), e]);
+  for (const e of cluster.executors.values()) {
+    const list = executors.get(e.frameworkId);
+    if (list === undefined) executors.set(e.frameworkId, [e]);
+    else list.push(e);
+  }
   const frameworks: FrameworkJson[] = [];
   for (const fw of cluster.frameworks.values()) if (wanted(fw.id)) frameworks.push(renderFramework(fw, usage, cluster.offers, executors.get(fw.id)));
   const completed_frameworks: FrameworkJson[] = [];

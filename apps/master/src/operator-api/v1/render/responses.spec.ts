@@ -79,7 +79,7 @@ describe('v1 responses', () => {
 
   it('GET_EXECUTORS lists custom and default executors with their agents', () => {
     const c = busyCluster();
-    c.state.executors.set('a1/f1/e1', { id: 'e1', frameworkId: 'f1', agentId: 'a1', role: 'web', resources: Resources.EMPTY, info: { executor_id: { value: 'e1' } } });
+    c.state.addExecutor({ id: 'e1', frameworkId: 'f1', agentId: 'a1', role: 'web', resources: Resources.EMPTY, info: { executor_id: { value: 'e1' } } });
     expect(renderGetExecutors(c.state)).toEqual({ executors: [{ executor_info: { executor_id: { value: 'e1' }, framework_id: { value: 'f1' } }, agent_id: { value: 'a1' } }] });
     expect(renderGetExecutors(new ClusterBuilder().state)).toEqual({ executors: [] });
   });
