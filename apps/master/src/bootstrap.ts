@@ -4,7 +4,7 @@ import { raw } from 'express';
 import type { BusTransport } from '@agora/bus';
 import { Env, serve } from '@agora/nest-common';
 import { MasterIdentity } from './cluster/master-identity';
-import { SCHEDULER_PATH } from './scheduler-api/scheduler.controller';
+import { SchedulerEndpoint } from './scheduler-api/scheduler.endpoint';
 import { OPERATOR_RAW_BODY_PATHS } from './operator-api/operator.controller';
 import { MasterModule } from './app.module';
 import { loadMasterConfig } from './config/master.config';
@@ -24,7 +24,7 @@ export interface MasterOptions {
   readonly transport?: BusTransport;
 }
 
-/** Scheduler calls may be large (an ACCEPT launching thousands of tasks). */
+/** Operator calls may be large (many agents or resources in one call). */
 const MAX_CALL_BYTES = '64mb';
 
 /**
@@ -39,12 +39,12 @@ export async function bootstrapMaster(options: MasterOptions = {}): Promise<INes
     port: config.port,
     host: config.host,
     logger: options.logger,
-    // The scheduler endpoint reads its body raw, so that a malformed body is its own 400; so do
-    // the operator API (/api/v1) and the v0 writes (/weights, /teardown).
+    // The operator API (/api/v1) and the v0 writes (/weights, /teardown) read their bodies raw,
+    // so that a malformed body is its own 400; so does the scheduler endpoint, a raw route.
     configure: (nest) => {
-      nest.use(`/${SCHEDULER_PATH}`, raw({ type: () => true, limit: MAX_CALL_BYTES }));
       nest.use(OPERATOR_RAW_BODY_PATHS, raw({ type: () => true, limit: MAX_CALL_BYTES }));
     },
+    rawRoutes: (nest) => [nest.get(SchedulerEndpoint).route()],
   });
   app.get(MasterIdentity).port = (app.getHttpServer().address() as AddressInfo).port;
   return app;

@@ -10,4 +10,5 @@ export { ListenError, serve, urlOf } from './http/serve';
 export type { ServeOptions } from './http/serve';
 export { stopOnSignals } from './lifecycle/stop-on-signals';
 export { agoraVersion } from './version';
-export { acceptsJson, bodyText, readJsonCall, type JsonCallApi } from './http/json-call';
+export { acceptsJson, bodyText, readJsonCall, type JsonCallApi, type RawBodyRequest } from './http/json-call';
+export type { RawRequest, RawRoute } from './http/raw-routes';

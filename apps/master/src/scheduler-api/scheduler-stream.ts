@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import { encodeEvent, type Event } from '@agora/protocol';
 import type { TimerHandle } from '../clock/clock';
 import type { EventSink } from '../cluster/event-sink';
@@ -10,11 +10,12 @@ import type { EventSink } from '../cluster/event-sink';
  */
 export class SchedulerStream implements EventSink {
   private open = true;
+  private corked = false;
   private heartbeat?: TimerHandle;
 
   constructor(
     readonly streamId: string,
-    private readonly response: Response,
+    private readonly response: ServerResponse,
     private readonly onClose: (stream: SchedulerStream) => void,
   ) {
     response.on('close', () => this.closed());
@@ -31,6 +32,16 @@ export class SchedulerStream implements EventSink {
 
   send(event: Event): void {
     if (!this.open) return;
+    // Events of one turn of the event loop (a batch of status updates from the bus) leave in one
+    // socket write instead of one write each.
+    if (!this.corked) {
+      this.corked = true;
+      this.response.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.response.uncork();
+      });
+    }
     this.response.write(encodeEvent(event));
   }
 

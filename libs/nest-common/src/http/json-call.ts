@@ -1,5 +1,11 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** A request whose body was read raw: an Express request behind express.raw, or a raw route's. */
+export interface RawBodyRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly body?: unknown;
+}
 
 /** Which Mesos API a call is for: names it in answers (`scheduler`, `Executor`, `master`). */
 export interface JsonCallApi {
@@ -15,9 +21,9 @@ export interface JsonCallApi {
  * The body of a call to one of the Mesos HTTP APIs (scheduler, executor, operator), read the
  * way Mesos does: Content-Type present (400) and JSON (415; protobuf is refused by name), a body
  * that is not empty, then `parse`, whose protocol errors are a 400 naming the field. The body
- * arrives raw (the path is mounted with express.raw), so malformed JSON is one of those 400s.
+ * arrives raw (express.raw or a raw route), so malformed JSON is one of those 400s.
  */
-export function readJsonCall<T>(req: Request, api: JsonCallApi, parse: (text: string) => T): T {
+export function readJsonCall<T>(req: RawBodyRequest, api: JsonCallApi, parse: (text: string) => T): T {
   const type = req.headers['content-type'];
   if (type === undefined) throw new BadRequestException("Expecting 'Content-Type' to be present");
   const media = type.split(';')[0].trim().toLowerCase();
@@ -37,8 +43,8 @@ export function readJsonCall<T>(req: Request, api: JsonCallApi, parse: (text: st
   }
 }
 
-/** The raw body as text (paths mounted with express.raw); empty when there is none. */
-export function bodyText(req: Request): string {
+/** The raw body as text (express.raw or a raw route); empty when there is none. */
+export function bodyText(req: RawBodyRequest): string {
   const body: unknown = req.body;
   if (Buffer.isBuffer(body)) return body.toString('utf8');
   return typeof body === 'string' ? body : '';

@@ -2,6 +2,7 @@ import { ConsoleLogger, DynamicModule, INestApplication, LoggerService } from '@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { mountRawRoutes, type RawRoute } from './raw-routes';
 
 export interface ServeOptions {
   /** Shown as the log prefix, e.g. `master` or `agent-2`. */
@@ -12,6 +13,8 @@ export interface ServeOptions {
   readonly logger?: LoggerService | false;
   /** Runs before the app listens: middleware that must come before Nest's body parsers. */
   readonly configure?: (app: NestExpressApplication) => void;
+  /** Hot-path endpoints served by plain node:http in front of Express (raw-routes.ts). */
+  readonly rawRoutes?: (app: NestExpressApplication) => readonly RawRoute[];
 }
 
 /** Thrown when the HTTP server cannot bind, e.g. the port is taken. */
@@ -42,6 +45,7 @@ export async function serve(rootModule: DynamicModule, options: ServeOptions): P
   });
   app.disable('x-powered-by');
   options.configure?.(app);
+  if (options.rawRoutes !== undefined) mountRawRoutes(app.getHttpServer(), options.rawRoutes(app), logger || undefined);
   try {
     await app.listen(options.port, options.host);
   } catch (cause) {

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import {
-  All,
   BadRequestException,
-  Controller,
   ForbiddenException,
   HttpException,
   HttpStatus,
+  Injectable,
   NotAcceptableException,
-  Req,
-  Res,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { acceptsJson, type JsonCallApi, readJsonCall } from '@agora/nest-common';
+import { acceptsJson, type JsonCallApi, type RawRequest, type RawRoute, readJsonCall } from '@agora/nest-common';
 import { type Call, parseCall, ProtocolError } from '@agora/protocol';
 import { Clock } from '../clock/clock';
 import { ClusterState } from '../cluster/cluster-state';
@@ -22,18 +19,22 @@ import { FrameworksService } from '../frameworks/frameworks.service';
 import { SchedulerCallsService } from './scheduler-calls.service';
 import { SchedulerStream } from './scheduler-stream';
 
-export const SCHEDULER_PATH = 'api/v1/scheduler';
+export const SCHEDULER_PATH = '/api/v1/scheduler';
+/** Scheduler calls may be large (an ACCEPT launching thousands of tasks). */
+const MAX_CALL_BYTES = 64 * 1024 * 1024;
 const SCHEDULER_API: JsonCallApi = { api: 'scheduler', message: 'scheduler::Call', isProtocolError: (e): e is Error => e instanceof ProtocolError };
 const STREAM_ID = 'mesos-stream-id';
 
 /**
  * `POST /api/v1/scheduler` (reference §1.1): the HTTP rules of Mesos's scheduler endpoint, in
  * the order Mesos checks them, then the call goes to the frameworks service (SUBSCRIBE) or the
- * calls service. The body arrives raw (see bootstrap) so that malformed JSON is answered like any
- * other bad call: 400 with a text body naming the problem.
+ * calls service. Every ACKNOWLEDGE of every task comes through here, so it is a raw route
+ * (plain node:http, see bootstrap) rather than a Nest controller behind Express; its body arrives
+ * raw, so malformed JSON is answered like any other bad call: 400 with a text body naming the
+ * problem, by the app's one error mapping.
  */
-@Controller()
-export class SchedulerController {
+@Injectable()
+export class SchedulerEndpoint {
   constructor(
     private readonly frameworks: FrameworksService,
     private readonly calls: SchedulerCallsService,
@@ -43,8 +44,12 @@ export class SchedulerController {
     private readonly config: MasterConfig,
   ) {}
 
-  @All(SCHEDULER_PATH)
-  async scheduler(@Req() req: Request, @Res() res: Response): Promise<void> {
+  /** The route bootstrap mounts. */
+  route(): RawRoute {
+    return { path: SCHEDULER_PATH, maxBodyBytes: MAX_CALL_BYTES, handle: (req, res) => this.handle(req, res) };
+  }
+
+  async handle(req: RawRequest, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');
       throw new HttpException(`Expecting a 'POST' request, received '${req.method}'`, HttpStatus.METHOD_NOT_ALLOWED);
@@ -68,21 +73,21 @@ export class SchedulerController {
       if (e instanceof FrameworkInfoError) throw new BadRequestException(e.message);
       throw e;
     }
-    res.status(call.type === 'UPDATE_FRAMEWORK' ? HttpStatus.OK : HttpStatus.ACCEPTED).end();
+    res.statusCode = call.type === 'UPDATE_FRAMEWORK' ? HttpStatus.OK : HttpStatus.ACCEPTED;
+    res.end();
   }
 
-  private parse(req: Request): Call {
+  private parse(req: RawRequest): Call {
     return readJsonCall(req, SCHEDULER_API, parseCall);
   }
 
-
-  private async subscribe(call: Extract<Call, { type: 'SUBSCRIBE' }>, req: Request, res: Response): Promise<void> {
+  private async subscribe(call: Extract<Call, { type: 'SUBSCRIBE' }>, req: RawRequest, res: ServerResponse): Promise<void> {
     if (req.headers[STREAM_ID] !== undefined) throw new BadRequestException("Subscribe calls should not include the 'Mesos-Stream-Id' header");
     if (!acceptsJson(req.headers.accept)) {
       throw new NotAcceptableException('Expecting \'Accept\' to allow application/json or application/x-protobuf');
     }
     const streamId = randomUUID();
-    res.status(HttpStatus.OK);
+    res.statusCode = HttpStatus.OK;
     res.setHeader('Content-Type', 'application/json');
     res.setHeader('Mesos-Stream-Id', streamId);
     res.setHeader('Cache-Control', 'no-cache');
