@@ -16,6 +16,7 @@
  *   npm run bench:throughput -- --quick               100 agents, 5,000 tasks
  *   npm run bench:throughput -- --quick --profile /tmp/prof   CPU profiles of master and simulator
  *   npm run bench:throughput -- --max-in-flight 2000     bound the tasks launched and not yet ended (default 2000; 0: none)
+ *   npm run bench:throughput -- --rate 1000           offered load: launch 1,000 tasks/s (default 0: as fast as offers allow)
  *   npm run bench:throughput -- --agents 2000 --tasks 50000 --cpus 0.1 --mem 32 --allocation-interval 100
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,9 @@ const TASKS = flag('tasks', quick ? 5_000 : 100_000);
 const CPUS = flag('cpus', 0.1);
 const MEM = flag('mem', 32);
 const ALLOCATION_INTERVAL_MS = flag('allocation-interval', 100);
-const SOCKETS = flag('sockets', 32);
+const SOCKETS = flag('sockets', 4);
+/** Offered load in tasks/s (0: as fast as offers allow). */
+const RATE = flag('rate', 0);
 /** Launched and not yet ended; 0 for no bound. */
 // Unbounded, acknowledgements queue past the agents' resend interval and the run collapses
 // (BENCHMARKS.md); 0 still means unbounded.
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
 
     const masterBefore = cluster.masterUsage();
     const simBefore = cluster.simUsage();
+    const natsBefore = cluster.natsUsage();
+    const frameworkBefore = process.cpuUsage();
     const framework = new LoadFramework({
       master,
       tasks: TASKS,
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       memPerTask: MEM,
       sockets: SOCKETS,
       ...(MAX_IN_FLIGHT > 0 ? { maxInFlight: MAX_IN_FLIGHT } : {}),
+      ...(RATE > 0 ? { rate: RATE } : {}),
     });
     const progress = setInterval(() => {
       const p = framework.progress();
@@ -88,6 +94,8 @@ async function main(): Promise<void> {
     const result = await framework.run().finally(() => clearInterval(progress));
     const masterAfter = cluster.masterUsage();
     const simAfter = cluster.simUsage();
+    const natsAfter = cluster.natsUsage();
+    const frameworkCpu = process.cpuUsage(frameworkBefore);
     await framework.close();
 
     const seconds = (result.lastFinishedAt - result.firstAcceptAt) / 1000;
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
       task_mem: MEM,
       allocation_interval_ms: ALLOCATION_INTERVAL_MS,
       max_in_flight: MAX_IN_FLIGHT,
+      offered_rate: RATE,
       finished: result.finished,
       failed: result.failed,
       registration_s: round(registrationSeconds, 2),
@@ -119,6 +128,8 @@ async function main(): Promise<void> {
       master_peak_rss_mb: round(masterAfter.peakRssMb),
       sim_cpu_s: round(simAfter.cpuSeconds - simBefore.cpuSeconds, 2),
       sim_peak_rss_mb: round(simAfter.peakRssMb),
+      nats_cpu_s: round(natsAfter.cpuSeconds - natsBefore.cpuSeconds, 2),
+      framework_cpu_s: round((frameworkCpu.user + frameworkCpu.system) / 1e6, 2),
     };
     const rows: [string, string][] = [
       ['agents / tasks', `${AGENTS} / ${TASKS} (${CPUS} cpus, ${MEM} MB each)`],
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
       ['master CPU during the run', `${figures.master_cpu_s} s`],
       ['master peak RSS', `${figures.master_peak_rss_mb} MB`],
       ['simulator CPU / peak RSS', `${figures.sim_cpu_s} s / ${figures.sim_peak_rss_mb} MB`],
+      ['nats-server CPU / load framework CPU', `${figures.nats_cpu_s} s / ${figures.framework_cpu_s} s`],
     ];
     printTable(rows);
 

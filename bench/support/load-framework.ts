@@ -1,14 +1,16 @@
 /**
- * A load-generating framework for benchmarks: a Mesos v1 HTTP scheduler (node:http, one
- * keep-alive agent for calls, the RecordIO event stream on its own connection) that launches T
- * command tasks as fast as offers allow — as many tasks per ACCEPT as the offer fits — and
+ * A load-generating framework for benchmarks: a Mesos v1 HTTP scheduler (the RecordIO event
+ * stream on its own node:http connection, calls pipelined on a few keep-alive connections of
+ * http-pipeline.ts) that launches T command tasks as fast as offers allow — as many tasks per
+ * ACCEPT as the offer fits — or at a fixed offered rate (`rate`), and
  * acknowledges every status update, as any framework must. Per task it records when its ACCEPT
  * was sent and when TASK_RUNNING and TASK_FINISHED arrived, so latencies include the HTTP call,
  * the master, the bus and the agent. Figures only; it asserts nothing.
  */
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { type Event, RecordIODecoder } from '@agora/protocol';
+import { HttpPipeline } from './http-pipeline';
 
 type Offer = Extract<Event, { type: 'OFFERS' }>['offers']['offers'][number];
 type Status = Extract<Event, { type: 'UPDATE' }>['update']['status'];
@@ -30,7 +32,13 @@ export interface LoadFrameworkOptions {
   readonly maxInFlight?: number;
   /** At most this many tasks per ACCEPT (default: whatever fits the offer). */
   readonly maxTasksPerAccept?: number;
-  /** Parallel connections for calls (default 16). */
+  /**
+   * Offered load: launch at most this many tasks per second, spread evenly (a token bucket
+   * refilled every 5 ms), instead of as fast as offers allow. Offers wait in the framework
+   * meanwhile. Latencies measured this way are those of a cluster that is not saturated.
+   */
+  readonly rate?: number;
+  /** Connections for calls, each pipelined (default 16); ACKNOWLEDGEs and offer calls use separate ones. */
   readonly sockets?: number;
   readonly role?: string;
 }
@@ -67,8 +75,11 @@ const TERMINAL = new Set(['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_L
 
 export class LoadFramework {
   /** ACKNOWLEDGE calls, and apart from them ACCEPT and DECLINE: offers never wait behind a queue of acknowledgements. */
-  private readonly ackAgent: Agent;
-  private readonly offerAgent: Agent;
+  private ackCalls?: HttpPipeline;
+  private offerCalls?: HttpPipeline;
+  /** Tasks that may still launch now under `rate`. */
+  private tokens = 0;
+  private refill?: NodeJS.Timeout;
   private readonly times = new Map<string, TaskTimes>();
   /** Offers kept while maxInFlight tasks run, used as tasks end (declining and re-offering costs the master a call each). */
   private readonly held: Offer[] = [];
@@ -93,8 +104,6 @@ export class LoadFramework {
   private readonly role: string;
 
   constructor(private readonly options: LoadFrameworkOptions) {
-    this.ackAgent = new Agent({ keepAlive: true, maxSockets: options.sockets ?? 16 });
-    this.offerAgent = new Agent({ keepAlive: true, maxSockets: 4 });
     this.cpus = options.cpusPerTask ?? 0.01;
     this.mem = options.memPerTask ?? 1;
     this.role = options.role ?? 'load';
@@ -120,9 +129,10 @@ export class LoadFramework {
 
   async close(): Promise<void> {
     if (this.frameworkId !== '') await this.call({ type: 'TEARDOWN' }).catch(() => undefined);
+    clearInterval(this.refill);
     this.stream?.destroy();
-    this.ackAgent.destroy();
-    this.offerAgent.destroy();
+    this.ackCalls?.close();
+    this.offerCalls?.close();
   }
 
   private subscribe(): Promise<void> {
@@ -145,6 +155,10 @@ export class LoadFramework {
             const event = JSON.parse(text.decode(record)) as Event;
             if (event.type === 'SUBSCRIBED') {
               this.frameworkId = event.subscribed.framework_id.value;
+              const headers = { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId };
+              this.ackCalls = new HttpPipeline(this.options.master, this.options.sockets ?? 16, headers);
+              this.offerCalls = new HttpPipeline(this.options.master, 4, headers);
+              this.startRefill();
               resolve();
             }
             this.onEvent(event);
@@ -198,6 +212,7 @@ export class LoadFramework {
       { name: 'mem', type: 'SCALAR', scalar: { value: this.mem }, allocation_info: { role: this.role } },
     ];
     const taskInfos = [];
+    this.tokens -= fit;
     for (let i = 0; i < fit; i++) {
       const id = `t${this.next++}`;
       this.times.set(id, { acceptAt: now });
@@ -237,14 +252,32 @@ export class LoadFramework {
     this.useHeld();
   }
 
-  /** How many more tasks may launch now under maxInFlight. */
+  /** How many more tasks may launch now under maxInFlight and the offered rate. */
   private room(): number {
-    return (this.options.maxInFlight ?? Number.MAX_SAFE_INTEGER) - (this.next - this.done);
+    const inFlight = (this.options.maxInFlight ?? Number.MAX_SAFE_INTEGER) - (this.next - this.done);
+    return this.options.rate === undefined ? inFlight : Math.min(inFlight, Math.floor(this.tokens + 1e-9));
+  }
+
+  /** Under `rate`: tokens every 5 ms (at most 50 ms worth saved up), then held offers launch them. */
+  private startRefill(): void {
+    const rate = this.options.rate;
+    if (rate === undefined) return;
+    let last = performance.now();
+    this.refill = setInterval(() => {
+      const now = performance.now();
+      this.tokens = Math.min(this.tokens + (rate * (now - last)) / 1000, Math.max(1, rate / 20));
+      last = now;
+      while (this.held.length > 0 && this.room() > 0 && this.next < this.options.tasks) {
+        const offer = this.held.shift();
+        if (offer !== undefined) this.useOffer(offer);
+      }
+    }, 5);
   }
 
   /** Uses held offers once a batch of tasks has ended (one ACCEPT per finished task would cost more than it brings). */
   private useHeld(): void {
-    if (this.held.length === 0) return;
+    // Under an offered rate the refill timer uses held offers.
+    if (this.held.length === 0 || this.options.rate !== undefined) return;
     const left = this.options.tasks - this.next;
     if (left > 0 && this.room() < Math.min(left, HELD_BATCH)) return;
     while (this.held.length > 0 && (left <= 0 || this.room() > 0)) {
@@ -254,27 +287,15 @@ export class LoadFramework {
   }
 
   private call(body: Record<string, unknown>): Promise<void> {
+    const calls = body.type === 'ACKNOWLEDGE' ? this.ackCalls : this.offerCalls;
+    if (calls === undefined) return Promise.resolve();
     const text = JSON.stringify({ framework_id: { value: this.frameworkId }, ...body });
-    return new Promise((resolve) => {
-      const req = request(
-        `${this.options.master}/api/v1/scheduler`,
-        { method: 'POST', agent: body.type === 'ACKNOWLEDGE' ? this.ackAgent : this.offerAgent, headers: { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId } },
-        (res) => {
-          let answer = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (answer += c));
-          res.on('end', () => {
-            if (res.statusCode !== 202) this.rejectDone?.(new Error(`${String(body.type)} answered ${res.statusCode}: ${answer.slice(0, 500)}`));
-            resolve();
-          });
-        },
-      );
-      req.on('error', (e) => {
-        this.rejectDone?.(new Error(`${String(body.type)} failed: ${e.message}`));
-        resolve();
-      });
-      req.end(text);
-    });
+    return calls.post('/api/v1/scheduler', text).then(
+      (answer) => {
+        if (answer.status !== 202) this.rejectDone?.(new Error(`${String(body.type)} answered ${answer.status}: ${answer.body.slice(0, 500)}`));
+      },
+      (e: Error) => this.rejectDone?.(new Error(`${String(body.type)} failed: ${e.message}`)),
+    );
   }
 
   private result(): LoadResult {

@@ -44,6 +44,7 @@ export class SimCluster {
   /** The master's base URL. */
   readonly master: string;
   private readonly children: ChildProcess[] = [];
+  private natsProcess: ChildProcess | undefined;
   private masterProcess: ChildProcess | undefined;
   private simProcess: ChildProcess | undefined;
   private masterGeneration = 0;
@@ -69,7 +70,7 @@ export class SimCluster {
     const masterPort = await freePort();
     const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, options.name) : undefined;
     const cluster = new SimCluster(options, work, `nats://127.0.0.1:${natsPort}`, masterPort, `bench-${randomBytes(3).toString('hex')}`, database);
-    cluster.spawnChild('nats-server', 'nats-server', ['--addr', '127.0.0.1', '--port', String(natsPort)], {});
+    cluster.natsProcess = cluster.spawnChild('nats-server', 'nats-server', ['--addr', '127.0.0.1', '--port', String(natsPort)], {});
     await cluster.startMaster();
     return cluster;
   }
@@ -122,6 +123,10 @@ export class SimCluster {
 
   simUsage(): ProcessUsage {
     return usage(this.simProcess?.pid ?? 0);
+  }
+
+  natsUsage(): ProcessUsage {
+    return usage(this.natsProcess?.pid ?? 0);
   }
 
   async stop(): Promise<void> {
