@@ -20,10 +20,11 @@ export function toAsciiJson(value: unknown): string {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const INDEX = new Map<string, number>([...ALPHABET].map((c, i) => [c, i]));
-// Protobuf's JSON parser also takes the URL-safe alphabet.
-INDEX.set('-', 62);
-INDEX.set('_', 63);
+/** Value of each ASCII character in base64, -1 for none; protobuf's JSON parser also takes the URL-safe alphabet. */
+const INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) INDEX[ALPHABET.charCodeAt(i)] = i;
+INDEX['-'.charCodeAt(0)] = 62;
+INDEX['_'.charCodeAt(0)] = 63;
 
 /** Standard base64 with padding, as protobuf JSON writes `bytes`. */
 export function bytesToBase64(bytes: Uint8Array): string {
@@ -51,9 +52,11 @@ export function tryBase64ToBytes(text: string): Uint8Array | undefined {
   let bits = 0;
   let acc = 0;
   let o = 0;
-  for (const c of body) {
-    const v = INDEX.get(c);
-    if (v === undefined) return undefined;
+  // Every status update carries one (its uuid): a table lookup per character, no per-character strings.
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    const v = code < 128 ? INDEX[code] : -1;
+    if (v < 0) return undefined;
     acc = ((acc << 6) | v) & 0x3fff; // only the bits not yet emitted matter
     bits += 6;
     if (bits >= 8) {
