@@ -26,6 +26,8 @@ check_node() {
 # `apt-get update` runs only when something must be installed. Services themselves are started
 # per test run by scripts/services.sh, not here.
 SYSTEM_PACKAGES=(nats-server postgresql docker.io busybox-static)
+# The font `npm run bench:plots` renders its charts' text with (bench/support/plot/png.ts).
+SYSTEM_PACKAGES+=(fonts-dejavu-core)
 
 install_system_packages() {
   local missing=() package
