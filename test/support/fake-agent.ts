@@ -105,6 +105,11 @@ export class FakeAgent {
     return uuid;
   }
 
+  /** Tells the master a task ended while its updates still queue (`task-ended`). */
+  sendTaskEnded(frameworkId: string, taskId: string, latest: TaskState): void {
+    this.bus.toMaster('task-ended', { agent_id: { value: this.id }, framework_id: { value: frameworkId }, task_id: { value: taskId }, latest_state: latest });
+  }
+
   stop(): void {
     this.subscription?.unsubscribe();
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgoraBus } from '@agora/bus';
-import type { TaskStatus } from '@agora/protocol';
+import { isTerminalState, type TaskState, type TaskStatus } from '@agora/protocol';
 import { Clock, type TimerHandle } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
 import { AgentSession } from '../session/agent-session';
@@ -18,6 +18,8 @@ interface Entry {
   timer?: TimerHandle;
   /** The wait before the next resend of the current head. */
   interval: number;
+  /** The latest_state the current head last went out with (undefined: not sent yet). */
+  sentLatest?: TaskState;
 }
 
 const key = (frameworkId: string, taskId: string): string => `${frameworkId}\u0000${taskId}`;
@@ -29,6 +31,14 @@ const key = (frameworkId: string, taskId: string): string => `${frameworkId}\u00
  * `latest_state`, so the master can release a finished task's resources while an older update
  * still waits. While the agent is not registered nothing is sent (the master would not know
  * the agent); registration resumes the streams, which resends every head immediately.
+ *
+ * Two things make short tasks' slots free sooner, which is what bounds a busy agent's task rate:
+ * a new head goes out at the end of the current tick, so updates queued in the same tick (a
+ * simulated task's STARTING, RUNNING and FINISHED) travel as one head whose latest_state is
+ * already terminal; and when a terminal update queues behind a head already sent, a `task-ended`
+ * message tells the master at once (it releases the resources, as on a terminal latest_state),
+ * instead of only once the head's acknowledgement let the next update out. The framework sees
+ * exactly the updates Mesos would send, no duplicates.
  */
 @Injectable()
 export class StatusUpdateManager {
@@ -36,6 +46,8 @@ export class StatusUpdateManager {
   private readonly streams = new Map<string, Entry>();
   private readonly closedListeners: StreamClosedListener[] = [];
   private readonly updateListeners: UpdateListener[] = [];
+  /** Heads to send at the end of this tick. */
+  private readonly dueHeads = new Set<Entry>();
   private paused = true;
 
   constructor(
@@ -70,7 +82,8 @@ export class StatusUpdateManager {
       return;
     }
     this.journal.recordUpdate(frameworkId, status);
-    if (entry.stream.head() === status) this.sendHead(entry, true);
+    if (entry.stream.head() === status) this.sendHeadSoon(entry);
+    else if (isTerminalState(status.state) && entry.sentLatest !== undefined && !isTerminalState(entry.sentLatest)) this.announceLatest(entry);
   }
 
   /** The scheduler's acknowledgement, forwarded by the master. Unknown and duplicate ones are ignored. */
@@ -138,25 +151,46 @@ export class StatusUpdateManager {
     return this.streams.size;
   }
 
+  /** Sends a new head at the end of this tick, with the latest state the tick reached. */
+  private sendHeadSoon(entry: Entry): void {
+    if (this.dueHeads.size === 0) {
+      process.nextTick(() => {
+        const due = [...this.dueHeads];
+        this.dueHeads.clear();
+        for (const e of due) if (this.streams.get(key(e.stream.frameworkId, e.stream.taskId)) === e) this.sendHead(e, true);
+      });
+    }
+    this.dueHeads.add(entry);
+  }
+
+  /** Tells the master the task ended (`task-ended`) while its head still waits; the head's resends stay as they were. */
+  private announceLatest(entry: Entry): void {
+    const agentId = this.session.agentId;
+    const latest = entry.stream.latestState();
+    if (this.dueHeads.has(entry) || this.paused || agentId === undefined || latest === undefined) return;
+    try {
+      this.bus.toMaster('task-ended', {
+        agent_id: { value: agentId },
+        framework_id: { value: entry.stream.frameworkId },
+        task_id: { value: entry.stream.taskId },
+        latest_state: latest,
+      });
+      entry.sentLatest = latest;
+    } catch (e) {
+      // Only an early release is lost: the updates still carry latest_state.
+      this.logger.warn(`could not tell the master that task ${entry.stream.taskId} ended: ${(e as Error).message}`);
+    }
+  }
+
   /** Sends the head of `entry` and arms its resend; `fresh` restarts the backoff at RETRY_MIN. */
   private sendHead(entry: Entry, fresh: boolean): void {
     entry.timer?.cancel();
     entry.timer = undefined;
+    this.dueHeads.delete(entry);
     const head = entry.stream.head();
-    const agentId = this.session.agentId;
-    if (head === undefined || this.paused || agentId === undefined) return;
+    if (head === undefined || this.paused || this.session.agentId === undefined) return;
     if (fresh) entry.interval = this.config.statusUpdateRetryMinMs;
-    try {
-      this.bus.toMaster('status-update', {
-        agent_id: { value: agentId },
-        framework_id: { value: entry.stream.frameworkId },
-        status: head,
-        latest_state: entry.stream.latestState(),
-      });
-    } catch (e) {
-      // A closed or broken bus: the resend below tries again.
-      this.logger.warn(`could not send status update ${head.state} of task ${head.task_id.value}: ${(e as Error).message}`);
-    }
+    this.publishHead(entry);
     const wait = entry.interval;
     entry.interval = Math.min(entry.interval * 2, this.config.statusUpdateRetryMaxMs);
     entry.timer = this.clock.after(wait, () => {
@@ -165,5 +199,24 @@ export class StatusUpdateManager {
       this.logger.debug(`resending status update ${head.state} of task ${head.task_id.value} (not acknowledged within ${wait} ms)`);
       this.sendHead(entry, false);
     });
+  }
+
+  private publishHead(entry: Entry): void {
+    const head = entry.stream.head();
+    const agentId = this.session.agentId;
+    if (head === undefined || this.paused || agentId === undefined) return;
+    const latest = entry.stream.latestState();
+    try {
+      this.bus.toMaster('status-update', {
+        agent_id: { value: agentId },
+        framework_id: { value: entry.stream.frameworkId },
+        status: head,
+        latest_state: latest,
+      });
+      entry.sentLatest = latest;
+    } catch (e) {
+      // A closed or broken bus: the resend schedule tries again.
+      this.logger.warn(`could not send status update ${head.state} of task ${head.task_id.value}: ${(e as Error).message}`);
+    }
   }
 }

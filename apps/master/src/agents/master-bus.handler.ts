@@ -42,6 +42,9 @@ export class MasterBusHandler implements OnModuleDestroy {
       case 'status-update':
         this.tasks.onStatusUpdate(m.message);
         return;
+      case 'task-ended':
+        this.tasks.onTaskEnded(m.message);
+        return;
       case 'executor-message': {
         const fw = this.state.frameworks.get(m.message.framework_id.value);
         this.metrics.increment(fw?.stream ? 'master/valid_executor_to_framework_messages' : 'master/invalid_executor_to_framework_messages');

@@ -197,6 +197,34 @@ describe('scheduler API semantics', () => {
       expect(again.update.status.uuid).toBe(uuid);
     });
 
+    it('releases the resources of a task whose retried update says its latest state is terminal', async () => {
+      const s = await subscribe();
+      const agent = await master.agent();
+      const o = await offer(s);
+      await launch(s, o, [task('t1', o)]);
+      await agent.next('run-task');
+      const uuid = agent.sendStatus(s.frameworkId, 't1', 'TASK_STARTING');
+      await s.update('t1', 'TASK_STARTING');
+      // Unacknowledged, the head goes out again: the task has ended meanwhile.
+      agent.sendStatus(s.frameworkId, 't1', 'TASK_STARTING', { uuid, latest: 'TASK_FINISHED' });
+      await s.update('t1', 'TASK_STARTING');
+      await offer(s, (x) => x.resources!.some((r) => r.name === 'cpus' && r.scalar?.value === 4));
+    });
+
+    it('releases the resources of a task the agent says ended, before its updates arrive, and tells the framework nothing', async () => {
+      const s = await subscribe();
+      const agent = await master.agent();
+      const o = await offer(s);
+      await launch(s, o, [task('t1', o)]);
+      await agent.next('run-task');
+      agent.sendStatus(s.frameworkId, 't1', 'TASK_STARTING');
+      await s.update('t1', 'TASK_STARTING');
+      agent.sendTaskEnded(s.frameworkId, 't1', 'TASK_FINISHED');
+      await offer(s, (x) => x.resources!.some((r) => r.name === 'cpus' && r.scalar?.value === 4));
+      // Taken events leave the queue: none has come since STARTING.
+      expect(s.events.filter((e) => e.type === 'UPDATE')).toEqual([]);
+    });
+
     it('fails every task of an ACCEPT with invalid offers as TASK_LOST (TASK_DROPPED when partition-aware)', async () => {
       const legacy = await subscribe();
       await master.agent();

@@ -5,6 +5,7 @@ import {
   isTerminalState,
   type KillPolicy,
   type StatusUpdate,
+  type TaskEnded,
   type TaskState,
   type TaskStatus,
   type TaskStatusReason,
@@ -139,8 +140,23 @@ export class TasksService {
     fw.stream?.send({ type: 'UPDATE', update: { status: statusForFramework(status, fw) } });
   }
 
+  /**
+   * A task ended while its updates still queue on the agent: its resources come back now. The
+   * framework learns of it from the updates themselves, which follow in order.
+   */
+  onTaskEnded(message: TaskEnded): void {
+    const task = this.cluster.frameworks.get(message.framework_id.value)?.tasks.get(message.task_id.value);
+    if (task === undefined || task.agentId !== message.agent_id.value || isTerminalState(task.state)) return;
+    this.transition(task, message.latest_state);
+  }
+
   private record(task: TaskRecord, status: TaskStatus, latest: TaskState): void {
-    if (task.statusUpdateUuid === status.uuid && task.lastStatus?.state === status.state) return; // a retry
+    if (task.statusUpdateUuid === status.uuid && task.lastStatus?.state === status.state) {
+      // A retry; it may carry a newer latest_state (the task ended meanwhile), which releases the
+      // task's resources now rather than once the head's acknowledgement let the terminal update out.
+      if (latest !== task.state) this.transition(task, latest);
+      return;
+    }
     task.statusUpdateState = status.state;
     task.statusUpdateUuid = status.uuid;
     task.lastStatus = status;

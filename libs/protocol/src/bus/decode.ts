@@ -5,6 +5,7 @@
  * (`run-task.task.task_id: is required`). Unknown fields are ignored, `null` is absent.
  */
 import { ProtocolError } from '../errors';
+import { isTerminalState } from '../task-state';
 import {
   arrayOf,
   base64,
@@ -96,6 +97,16 @@ const DECODERS: Decoders = {
       status,
       latest_state: optional(o, 'latest_state', p, taskState),
     });
+  },
+  'task-ended': (o, p) => {
+    const latest = required(o, 'latest_state', p, taskState);
+    if (!isTerminalState(latest)) fail(`${p}.latest_state`, `expected a terminal state, got ${latest}`);
+    return {
+      agent_id: required(o, 'agent_id', p, key),
+      framework_id: required(o, 'framework_id', p, key),
+      task_id: required(o, 'task_id', p, key),
+      latest_state: latest,
+    };
   },
   'executor-message': (o, p) => ({
     agent_id: required(o, 'agent_id', p, key),

@@ -68,6 +68,21 @@ export interface StatusUpdate {
   latest_state?: TaskState;
 }
 
+/**
+ * A task ended while its status update queue still waits for an acknowledgement (a short task's
+ * TASK_STARTING not yet acknowledged when it exits): the master releases the task's resources
+ * now, as it would on a status update carrying this `latest_state`, and tells the framework
+ * nothing; the updates themselves follow in order. It saves a framework round trip per short
+ * task in the time a task's resources stay taken.
+ */
+export interface TaskEnded {
+  agent_id: AgentID;
+  framework_id: FrameworkID;
+  task_id: TaskID;
+  /** A terminal state. */
+  latest_state: TaskState;
+}
+
 /** An executor's message for its scheduler (the MESSAGE event); `data` is base64. */
 export interface ExecutorToFramework {
   agent_id: AgentID;
@@ -181,6 +196,7 @@ export interface BusMessages {
   register: RegisterAgent;
   reregister: ReregisterAgent;
   'status-update': StatusUpdate;
+  'task-ended': TaskEnded;
   'executor-message': ExecutorToFramework;
   'executor-exited': ExecutorExited;
   registered: Registration;
