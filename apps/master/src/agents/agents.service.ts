@@ -19,10 +19,12 @@ import { MasterConfig } from '../config/master.config';
 import { capabilitiesOf, frameworkSpec, rolesOf } from '../frameworks/framework-spec';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { OffersService } from '../offers/offers.service';
-import { AgentGoneError, RegistryService } from '../registry';
+import { AgentAdmissions, AgentGoneError, RegistryService } from '../registry';
 import { masterStatus } from '../tasks/statuses';
 import { TasksService } from '../tasks/tasks.service';
 import { agentSpec, attributeMap } from './agent-spec';
+import { ResourceMemo } from './resource-memo';
+import { ReregistrationLog } from './reregistration-log';
 
 /**
  * Agents' membership (reference §5.2, §5.3): registration and re-registration over the bus,
@@ -37,6 +39,16 @@ export class AgentsService implements OnModuleDestroy {
   private pinger?: TimerHandle;
   private readonly pinging = new Set<string>();
   private readonly registering = new Map<string, Promise<Registration>>();
+  /** Re-registrations being admitted, by agent id: a retry gets the first one's answer. */
+  private readonly reregistering = new Map<string, Promise<Registration>>();
+  /**
+   * The tasks an unreachable agent had, by agent id, so its re-registration can tell which of
+   * them it no longer runs without scanning every framework's tasks.
+   */
+  private readonly detachedTasks = new Map<string, ReadonlyMap<string, TaskRecord>>();
+  /** Agents and their tasks report the same few resource shapes again and again. */
+  private readonly parsed = new ResourceMemo();
+  private readonly reregistrations: ReregistrationLog;
 
   constructor(
     private readonly state: ClusterState,
@@ -44,13 +56,16 @@ export class AgentsService implements OnModuleDestroy {
     private readonly offers: OffersService,
     private readonly tasks: TasksService,
     private readonly registry: RegistryService,
+    private readonly admissions: AgentAdmissions,
     private readonly bus: AgoraBus,
     private readonly identity: MasterIdentity,
     private readonly clock: Clock,
     private readonly metrics: MasterMetrics,
     private readonly config: MasterConfig,
     private readonly events: ClusterEvents,
-  ) {}
+  ) {
+    this.reregistrations = new ReregistrationLog(this.logger, clock);
+  }
 
   startPinging(): void {
     this.pinger ??= this.clock.every(this.config.agentPingIntervalMs, () => this.pingAll());
@@ -58,6 +73,7 @@ export class AgentsService implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.pinger?.cancel();
+    this.reregistrations.close();
   }
 
   private registered(agentId: string): Registration {
@@ -92,7 +108,7 @@ export class AgentsService implements OnModuleDestroy {
   private async admitNew(message: RegisterAgent): Promise<Registration> {
     let total: Resources;
     try {
-      total = fromV1(message.agent_info.resources ?? [], 'agent_info.resources');
+      total = this.parsed.parse(message.agent_info.resources, 'agent_info.resources');
     } catch (e) {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
@@ -107,13 +123,27 @@ export class AgentsService implements OnModuleDestroy {
     return this.registered(id);
   }
 
-  /** A known agent comes back (restart, new leader, end of a partition) with its tasks. */
-  async reregister(message: ReregisterAgent): Promise<Registration> {
+  /**
+   * A known agent comes back (restart, new leader, end of a partition) with its tasks. An agent
+   * whose request timed out while the master was busy (thousands re-register after a failover)
+   * retries; the retry gets the answer of the admission still running rather than a second one
+   * (Mesos drops such retries too), so a busy master is not made busier.
+   */
+  reregister(message: ReregisterAgent): Promise<Registration> {
+    const id = message.agent_info.id.value;
+    const inFlight = this.reregistering.get(id);
+    if (inFlight !== undefined) return inFlight;
+    const registration = this.readmit(message).finally(() => this.reregistering.delete(id));
+    this.reregistering.set(id, registration);
+    return registration;
+  }
+
+  private async readmit(message: ReregisterAgent): Promise<Registration> {
     const id = message.agent_info.id.value;
     if (this.state.goneAgents.has(id)) return this.refused(`agent ${id} has been marked gone`, true);
     let total: Resources;
     try {
-      total = fromV1(message.agent_info.resources ?? [], 'agent_info.resources');
+      total = this.parsed.parse(message.agent_info.resources, 'agent_info.resources');
     } catch (e) {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
@@ -127,6 +157,8 @@ export class AgentsService implements OnModuleDestroy {
       throw e;
     }
     const previous = this.state.agents.get(id);
+    const known = previous?.tasks ?? this.detachedTasks.get(id);
+    this.detachedTasks.delete(id);
     if (previous !== undefined) {
       // Re-registering while still registered (a restarted agent): start its books afresh.
       this.offers.rescindOnAgent(id, 'agent re-registered');
@@ -136,13 +168,13 @@ export class AgentsService implements OnModuleDestroy {
     this.state.unreachableAgents.delete(id);
     const agent = this.record(id, message, total, previous);
     this.state.agents.set(id, agent);
-    const shutdowns = this.adoptTasks(agent, message);
+    const shutdowns = this.adoptTasks(agent, message, known);
     this.adoptExecutors(agent, message);
     const used = this.usedOn(agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities), used), true);
     this.metrics.increment('master/slave_reregistrations');
     this.events.emit({ type: 'AGENT_ADDED', agent });
-    this.logger.log(`agent ${id} at ${agent.hostname}:${agent.port} re-registered with ${agent.tasks.size} task(s)`);
+    this.reregistrations.reregistered(id, agent.hostname, agent.port, agent.tasks.size);
     // After the reply, so the agent is listening on its subjects.
     this.clock.soon(() => {
       for (const fwId of shutdowns) this.bus.toAgent(id, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fwId } });
@@ -150,9 +182,9 @@ export class AgentsService implements OnModuleDestroy {
     return this.registered(id);
   }
 
-  /** The registry write that must succeed before the agent is used (reference §5.2). */
+  /** The registry write that must succeed before the agent is used (reference §5.2); batched with others. */
   private admit(id: string, message: RegisterAgent | ReregisterAgent, total: Resources): Promise<unknown> {
-    return this.registry.admitAgent({
+    return this.admissions.admit({
       id,
       hostname: message.agent_info.hostname,
       port: message.agent_info.port ?? 5051,
@@ -184,10 +216,12 @@ export class AgentsService implements OnModuleDestroy {
   /**
    * Rebuilds the agent's tasks from its report. Frameworks the master does not know (after a
    * master restart) are recovered, disconnected, until their schedulers re-subscribe; tasks of
-   * removed frameworks are shut down; tasks the master knew there but the agent does not are lost.
-   * Returns the frameworks the agent must shut down.
+   * removed frameworks are shut down; tasks the master knew there (`known`: the agent's tasks
+   * while it was registered or before it became unreachable) but the agent does not are lost.
+   * Linear in the agent's tasks: after a failover every agent re-registers, and a scan of all
+   * tasks per agent was quadratic. Returns the frameworks the agent must shut down.
    */
-  private adoptTasks(agent: AgentRecord, message: ReregisterAgent): Set<string> {
+  private adoptTasks(agent: AgentRecord, message: ReregisterAgent, known: ReadonlyMap<string, TaskRecord> | undefined): Set<string> {
     const shutdowns = new Set<string>();
     const infos = new Map((message.frameworks ?? []).map((f) => [f.id?.value ?? '', f]));
     const reported = new Set<string>();
@@ -203,19 +237,19 @@ export class AgentsService implements OnModuleDestroy {
       this.adoptTask(agent, fw, t);
     }
     // Tasks the master believed were on this agent that the agent no longer has.
-    for (const fw of this.state.frameworks.values()) {
-      for (const task of [...fw.tasks.values()]) {
-        if (task.agentId !== agent.id || reported.has(taskKey(fw.id, task.id)) || isTerminalState(task.state)) continue;
-        const state = fw.capabilities.has('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
-        const status = masterStatus({ taskId: task.id, agentId: agent.id, state, reason: 'REASON_RECONCILIATION', message: 'Reconciliation: task unknown to the agent', now: this.clock.now() });
-        task.lastStatus = status;
-        task.statusUpdateState = state;
-        task.released = true; // the agent's allocation is rebuilt from what it reports
-        task.state = state;
-        this.tasks.sendMasterUpdate(fw, status);
-        this.tasks.complete(fw, task);
-        this.events.emit({ type: 'TASK_UPDATED', task, status });
-      }
+    for (const [key, task] of known ?? []) {
+      const fw = this.state.frameworks.get(task.frameworkId);
+      // Skips tasks completed since (no longer the framework's live record) and those reported.
+      if (fw === undefined || fw.tasks.get(task.id) !== task || reported.has(key) || isTerminalState(task.state)) continue;
+      const state = fw.capabilities.has('PARTITION_AWARE') ? 'TASK_DROPPED' : 'TASK_LOST';
+      const status = masterStatus({ taskId: task.id, agentId: agent.id, state, reason: 'REASON_RECONCILIATION', message: 'Reconciliation: task unknown to the agent', now: this.clock.now() });
+      task.lastStatus = status;
+      task.statusUpdateState = state;
+      task.released = true; // the agent's allocation is rebuilt from what it reports
+      task.state = state;
+      this.tasks.sendMasterUpdate(fw, status);
+      this.tasks.complete(fw, task);
+      this.events.emit({ type: 'TASK_UPDATED', task, status });
     }
     return shutdowns;
   }
@@ -224,7 +258,7 @@ export class AgentsService implements OnModuleDestroy {
     const existing = fw.tasks.get(t.task.task_id.value);
     let resources: Resources;
     try {
-      resources = fromV1(t.task.resources ?? [], 'task.resources');
+      resources = this.parsed.parse(t.task.resources, 'task.resources');
     } catch (e) {
       this.logger.warn(`agent ${agent.id}: task ${t.task.task_id.value} has invalid resources (${(e as Error).message}); not adopted`);
       return;
@@ -361,6 +395,7 @@ export class AgentsService implements OnModuleDestroy {
     this.tasks.agentUnreachable(agent.id, now);
     this.state.agents.delete(agent.id);
     this.state.unreachableAgents.set(agent.id, now);
+    this.detachedTasks.set(agent.id, agent.tasks);
     this.allocation.update((a) => a.removeAgent(agent.id));
     this.tasks.forgetExecutors({ agentId: agent.id });
     this.metrics.increment('master/slave_removals');
@@ -386,6 +421,7 @@ export class AgentsService implements OnModuleDestroy {
     await this.registry.markAgentGone(agentId);
     if (this.state.goneAgents.has(agentId)) return; // a concurrent call finished first
     this.state.goneAgents.add(agentId);
+    this.detachedTasks.delete(agentId);
     const now = this.clock.now();
     const agent = this.state.agents.get(agentId);
     if (agent !== undefined) {

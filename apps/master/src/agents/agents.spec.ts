@@ -29,6 +29,29 @@ describe('agents', () => {
     expect(b).toEqual(a);
   });
 
+  it('gives a retried re-registration the answer of the one still being admitted, and counts one', async () => {
+    const bus = new AgoraBus(master.transport);
+    const registered = await bus.register('register', message, 5000);
+    if (registered.result !== 'REGISTERED') throw new Error('not registered');
+    const again = { ...message, agent_info: { ...message.agent_info, id: registered.agent_id } };
+    const [a, b] = await Promise.all([bus.register('reregister', again, 5000), bus.register('reregister', again, 5000)]);
+    expect(a).toEqual(b);
+    expect(a.result).toBe('REGISTERED');
+    const metrics = (await (await fetch(`${master.url}/metrics/snapshot`)).json()) as Record<string, number>;
+    expect(metrics['master/slave_reregistrations']).toBe(1);
+  });
+
+  it('admits many agents registering at once, each under its own id', async () => {
+    const bus = new AgoraBus(master.transport);
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => bus.register('register', { ...message, agent_info: { ...message.agent_info, hostname: `h${i}` } }, 10_000)),
+    );
+    const ids = new Set(replies.map((r) => (r.result === 'REGISTERED' ? r.agent_id.value : r.result)));
+    expect(ids.size).toBe(50);
+    const summary = (await (await fetch(`${master.url}/state-summary`)).json()) as { slaves: unknown[] };
+    expect(summary.slaves).toHaveLength(50);
+  });
+
   it('drops malformed bus messages and keeps serving', async () => {
     master.transport.publish('agora.v1.master.register', new TextEncoder().encode('{not json'));
     master.transport.publish('agora.v1.master.status-update', new TextEncoder().encode('{"agent_id":{}}'));

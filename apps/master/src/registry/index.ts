@@ -2,5 +2,6 @@
 // migrations and the data source stay inside this folder.
 export { RegistryModule } from './registry.module';
 export { RegistryService } from './registry.service';
+export { AgentAdmissions } from './agent-admissions';
 export * from './registry.records';
 export * from './registry.errors';

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { MasterConfig } from '../config/master.config';
 import { migrateRegistry, registryDataSourceOptions } from './registry.data-source';
 import { RegistryDatabase } from './registry-database';
+import { AgentAdmissions } from './agent-admissions';
 import { RegistryService } from './registry.service';
 
 /** Provides the RegistryDatabase (an async factory: it may start the embedded Postgres first). */
@@ -39,8 +40,8 @@ class RegistryShutdown implements OnApplicationShutdown {
 /**
  * The registry (DESIGN §4): durable cluster membership in Postgres through TypeORM. Connecting
  * runs the migrations (under an advisory lock, so masters starting together take turns); the
- * master does not serve until its registry is ready. Exports RegistryService only: entities and
- * TypeORM stay in this folder.
+ * master does not serve until its registry is ready. Exports RegistryService and AgentAdmissions
+ * (batched agent admissions) only: entities and TypeORM stay in this folder.
  */
 @Module({})
 export class RegistryModule {
@@ -70,8 +71,8 @@ export class RegistryModule {
           },
         }),
       ],
-      providers: [RegistryService, RegistryShutdown],
-      exports: [RegistryService],
+      providers: [RegistryService, AgentAdmissions, RegistryShutdown],
+      exports: [RegistryService, AgentAdmissions],
     };
   }
 }

@@ -159,6 +159,30 @@ describe('RegistryService against Postgres', () => {
     });
   });
 
+  describe('agents admitted in one batch', () => {
+    it('inserts new agents, re-admits known ones and refuses gone ones, in one statement', async () => {
+      const first = clock.date;
+      await registry.admitAgent(agent('known'));
+      await registry.markAgentUnreachable('known');
+      await registry.admitAgent(agent('gone'));
+      await registry.markAgentGone('gone');
+      const later = clock.advance(30);
+      const answers = await registry.admitAgents([agent('new'), agent('known', { port: 5052 }), agent('gone')]);
+      expect(answers.get('new')).toEqual({ ...agent('new'), state: 'admitted', registeredTime: later, reregisteredTime: null, unreachableTime: null });
+      expect(answers.get('known')).toEqual({ ...agent('known', { port: 5052 }), state: 'admitted', registeredTime: first, reregisteredTime: later, unreachableTime: null });
+      expect(answers.get('gone')).toBeInstanceOf(AgentGoneError);
+      expect((await registry.listAgents()).map((a) => [a.id, a.state])).toEqual([
+        ['gone', 'gone'],
+        ['known', 'admitted'],
+        ['new', 'admitted'],
+      ]);
+    });
+
+    it('answers an empty batch without a query', async () => {
+      expect((await registry.admitAgents([])).size).toBe(0);
+    });
+  });
+
   describe('frameworks', () => {
     it('records a framework and updates it on re-subscription, keeping its registration time', async () => {
       const first = clock.date;

@@ -72,6 +72,27 @@ export class RegistryService {
   }
 
   /**
+   * Admits many agents in one statement, as admitAgent does each (a new id is inserted, a known
+   * one updated and `admitted` again, its first registration time kept). After a failover
+   * thousands of agents re-register within a second; one transaction each would make the
+   * registry, not the master, the bound on recovery. The answer has a record for every admitted
+   * id and an AgentGoneError for every id marked gone. Ids must be distinct (an upsert cannot
+   * touch one row twice).
+   */
+  async admitAgents(agents: readonly AgentAdmission[]): Promise<Map<string, AgentRecord | AgentGoneError>> {
+    const answers = new Map<string, AgentRecord | AgentGoneError>();
+    if (agents.length === 0) return answers;
+    const rows = (await this.db.query(ADMIT_AGENTS_SQL, [
+      JSON.stringify(agents.map((a) => ({ id: a.id, hostname: a.hostname, port: a.port, resources: a.resources, attributes: a.attributes }))),
+      this.now(),
+    ])) as AgentRow[];
+    for (const row of rows) answers.set(row.id, fromAgentRow(row));
+    // The upsert skips gone rows, so an id without a row is gone.
+    for (const a of agents) if (!answers.has(a.id)) answers.set(a.id, new AgentGoneError(a.id));
+    return answers;
+  }
+
+  /**
    * Marks an agent unreachable (missed pings). Idempotent: the first unreachable time is kept.
    * Throws UnknownAgentError, or AgentGoneError for a gone agent.
    */
@@ -263,5 +284,46 @@ function toFrameworkRecord(row: FrameworkEntity): FrameworkRecord {
     failoverTimeoutSeconds: row.failoverTimeoutSeconds,
     registeredTime: row.registeredTime,
     removedTime: row.removedTime,
+  };
+}
+
+/**
+ * One upsert for a batch of admissions, in a single statement so it is atomic without an explicit
+ * transaction. A gone agent's row is left alone (the WHERE of DO UPDATE) and not returned.
+ */
+const ADMIT_AGENTS_SQL = `
+  INSERT INTO registry_agents AS a (id, hostname, port, resources, attributes, state, registered_time, reregistered_time, unreachable_time)
+  SELECT x.id, x.hostname, x.port, x.resources, x.attributes, 'admitted', $2, NULL, NULL
+  FROM jsonb_to_recordset($1::jsonb) AS x(id text, hostname text, port integer, resources text, attributes jsonb)
+  ON CONFLICT (id) DO UPDATE SET
+    hostname = EXCLUDED.hostname, port = EXCLUDED.port, resources = EXCLUDED.resources, attributes = EXCLUDED.attributes,
+    state = 'admitted', reregistered_time = $2, unreachable_time = NULL
+  WHERE a.state <> 'gone'
+  RETURNING a.id, a.hostname, a.port, a.resources, a.attributes, a.state, a.registered_time, a.reregistered_time, a.unreachable_time`;
+
+/** A registry_agents row as the pg driver returns it from raw SQL. */
+interface AgentRow {
+  id: string;
+  hostname: string;
+  port: number;
+  resources: string;
+  attributes: AgentEntity['attributes'];
+  state: AgentEntity['state'];
+  registered_time: Date;
+  reregistered_time: Date | null;
+  unreachable_time: Date | null;
+}
+
+function fromAgentRow(row: AgentRow): AgentRecord {
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    port: row.port,
+    resources: row.resources,
+    attributes: row.attributes,
+    state: row.state,
+    registeredTime: row.registered_time,
+    reregisteredTime: row.reregistered_time,
+    unreachableTime: row.unreachable_time,
   };
 }
