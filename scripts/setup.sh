@@ -28,6 +28,9 @@ check_node() {
 SYSTEM_PACKAGES=(nats-server postgresql docker.io busybox-static)
 # The font `npm run bench:plots` renders its charts' text with (bench/support/plot/png.ts).
 SYSTEM_PACKAGES+=(fonts-dejavu-core)
+# A C compiler for agora-launcher (apps/agent/native), the agent's fast way to start processes;
+# only when there is none, since any cc will do.
+command -v cc >/dev/null 2>&1 || SYSTEM_PACKAGES+=(gcc libc6-dev)
 
 install_system_packages() {
   local missing=() package
@@ -96,6 +99,13 @@ install_node_modules() {
   echo "$want" > "$stamp"
 }
 
+# agora-launcher into dist/native (also part of `npm run build`); a few hundred ms, so always.
+build_launcher() {
+  log "building agora-launcher (apps/agent/native)"
+  apps/agent/native/build.sh
+}
+
 check_node
 install_system_packages
 install_node_modules
+build_launcher

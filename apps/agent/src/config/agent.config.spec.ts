@@ -22,6 +22,7 @@ describe('AgentConfig', () => {
       docker: 'auto',
       dockerHost: undefined,
       dockerRemoveDelayMs: 3_600_000,
+      processLauncher: 'auto',
     });
   });
 
@@ -44,6 +45,8 @@ describe('AgentConfig', () => {
     ['a Docker socket', { DOCKER_HOST: 'unix:///run/agora-docker.x/docker.sock' }, { dockerHost: 'unix:///run/agora-docker.x/docker.sock' }],
     ['a Docker engine over TCP', { DOCKER_HOST: 'tcp://127.0.0.1:2375' }, { dockerHost: 'tcp://127.0.0.1:2375' }],
     ['an immediate container removal', { AGORA_DOCKER_REMOVE_DELAY_MS: '0' }, { dockerRemoveDelayMs: 0 }],
+    ['the process launcher turned off', { AGORA_PROCESS_LAUNCHER: 'off' }, { processLauncher: 'off' }],
+    ['a process launcher binary', { AGORA_PROCESS_LAUNCHER: '/opt/agora/agora-launcher' }, { processLauncher: '/opt/agora/agora-launcher' }],
   ])('reads %s', (_what, env, expected) => {
     expect(loadAgentConfig({}, env)).toMatchObject(expected);
   });
@@ -65,6 +68,7 @@ describe('AgentConfig', () => {
     ['a Docker mode that is none of auto, on, off', { AGORA_DOCKER: 'yes' }, /AGORA_DOCKER="yes": must be auto, on or off/],
     ['a Docker host without a scheme', { DOCKER_HOST: '/var/run/docker.sock' }, /DOCKER_HOST="\/var\/run\/docker.sock": must be unix:\/\/\/path/],
     ['a negative remove delay', { AGORA_DOCKER_REMOVE_DELAY_MS: '-1' }, /AGORA_DOCKER_REMOVE_DELAY_MS="-1"/],
+    ['a relative launcher path', { AGORA_PROCESS_LAUNCHER: 'agora-launcher' }, /AGORA_PROCESS_LAUNCHER="agora-launcher": must be auto, off or the absolute path/],
   ])('rejects %s, naming the variable', (_what, env, problem) => {
     expect(() => loadAgentConfig({}, env)).toThrow(ConfigError);
     expect(() => loadAgentConfig({}, env)).toThrow(problem);

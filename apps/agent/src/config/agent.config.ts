@@ -112,6 +112,15 @@ export class AgentConfig {
   @IsIn(DOCKER_MODES, { message: 'must be auto, on or off' })
   readonly docker: DockerMode = 'auto';
 
+  /**
+   * How the process driver starts tasks: `auto` through agora-launcher when it is built
+   * (dist/native/agora-launcher), else with Node's spawn; `off` always with Node's spawn; or
+   * the absolute path of a launcher binary (drivers/process/launcher-client.ts).
+   */
+  @FromEnv('AGORA_PROCESS_LAUNCHER')
+  @Matches(/^(auto|off|\/.+)$/, { message: 'must be auto, off or the absolute path of an agora-launcher binary' })
+  readonly processLauncher: string = 'auto';
+
   /** The Docker engine, as the docker CLI reads it; unset: unix:///var/run/docker.sock. */
   @FromEnv('DOCKER_HOST')
   @IsOptional()

@@ -4,6 +4,7 @@ import { AgentConfig } from '../config/agent.config';
 import { DockerSupport } from './docker/docker-support';
 import { TaskDriverRouter } from './driver-router';
 import { Cgroups, DEFAULT_CGROUP_ROOT } from './process/cgroups';
+import { processSpawner } from './process/choose-spawner';
 import { ProcessDriver } from './process/process-driver';
 import { TASK_DRIVER } from './task-driver';
 
@@ -16,10 +17,12 @@ import { TASK_DRIVER } from './task-driver';
   providers: [
     {
       provide: ProcessDriver,
-      inject: [Clock],
-      useFactory: (clock: Clock) => {
+      inject: [AgentConfig, Clock],
+      // Async: the launcher, when there is one, is started and has answered before tasks arrive.
+      useFactory: async (config: AgentConfig, clock: Clock) => {
         const logger = new Logger('process-driver');
-        return new ProcessDriver(new Cgroups(DEFAULT_CGROUP_ROOT, (m) => logger.debug(m)), clock);
+        const spawner = await processSpawner(config.processLauncher, logger);
+        return new ProcessDriver(new Cgroups(DEFAULT_CGROUP_ROOT, (m) => logger.debug(m)), clock, spawner);
       },
     },
     {

@@ -7,17 +7,35 @@ import { type TaskLaunch, TaskStartError, UnknownContainerError } from '../task-
 import { isAlive } from '../../testing/processes';
 import { waitFor } from '../../testing/wait-for';
 import { Cgroups } from './cgroups';
+import { LauncherClient } from './launcher-client';
+import { LauncherSpawner } from './launcher-spawner';
+import { NodeSpawner } from './node-spawner';
 import { ProcessDriver } from './process-driver';
+import type { ProcessSpawner } from './spawner';
+import { testLauncherBinary } from './test-launcher';
 
-/** Real processes, no cgroups (a root without cgroup.controllers). */
-describe('ProcessDriver', () => {
+const launcher = testLauncherBinary();
+if (launcher === undefined) console.warn('no C compiler: the ProcessDriver specs run with Node spawn only');
+
+/** Real processes, no cgroups (a root without cgroup.controllers), started either way. */
+const spawners: [string, () => Promise<ProcessSpawner>][] = [['node spawn', async () => new NodeSpawner()]];
+if (launcher !== undefined) spawners.push(['agora-launcher', async () => new LauncherSpawner(await LauncherClient.start(launcher))]);
+
+describe.each(spawners)('ProcessDriver with %s', (_how, makeSpawner) => {
   let sandbox: string;
   let driver: ProcessDriver;
   let launched: string[];
+  let spawner: ProcessSpawner;
+
+  beforeAll(async () => {
+    spawner = await makeSpawner();
+  });
+
+  afterAll(() => spawner.close());
 
   beforeEach(async () => {
     sandbox = await mkdtemp(join(tmpdir(), 'agora-driver-'));
-    driver = new ProcessDriver(new Cgroups(join(sandbox, 'no-cgroups')), new Clock());
+    driver = new ProcessDriver(new Cgroups(join(sandbox, 'no-cgroups')), new Clock(), spawner);
     launched = [];
   });
 

@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Clock, type TimerHandle } from '../../clock/clock';
 import {
@@ -12,7 +11,9 @@ import {
   UnknownContainerError,
 } from '../task-driver';
 import { Cgroups, type TaskCgroup } from './cgroups';
-import { commandLine, enteringCgroup } from './command-line';
+import { commandLine } from './command-line';
+import { NodeSpawner } from './node-spawner';
+import type { ProcessSpawner, SpawnedProcess } from './spawner';
 
 /** The PATH a task gets unless its CommandInfo sets one: the agent's own may be anything. */
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -23,7 +24,6 @@ const PAGE_BYTES = 4096;
 
 interface ProcessRun {
   readonly containerId: string;
-  readonly child: ChildProcess;
   readonly pid: number;
   readonly startedAt: number;
   readonly cgroup: TaskCgroup | undefined;
@@ -35,10 +35,12 @@ interface ProcessRun {
 }
 
 /**
- * Runs a task as a process group of its own (`detached`, so `setsid`): signals go to the whole
+ * Runs a task as a process group of its own (a session leader, `setsid`): signals go to the whole
  * group, and when the main process ends whatever it left behind is killed with it, the way a
  * container ends with its init. Output is appended to the sandbox's `stdout` and `stderr`
  * files, which the files API serves. Limits are cgroup v2 where available (cgroups.ts).
+ * Processes are started by a ProcessSpawner (spawner.ts): agora-launcher when it is built,
+ * else Node's child_process.spawn.
  */
 export class ProcessDriver implements TaskDriver {
   readonly name = 'process';
@@ -47,39 +49,44 @@ export class ProcessDriver implements TaskDriver {
   constructor(
     private readonly cgroups: Cgroups,
     private readonly clock: Clock,
+    private readonly spawner: ProcessSpawner = new NodeSpawner(),
   ) {}
+
+  /** `launcher` or `node`: how processes are started. */
+  get spawnerName(): string {
+    return this.spawner.name;
+  }
 
   async start(launch: TaskLaunch): Promise<TaskInspection> {
     if (this.runs.has(launch.containerId)) throw new TaskStartError(`container ${launch.containerId} already runs`);
     const line = commandLine(launch.command);
-    const stdout = await openOutput(launch.stdoutPath);
-    const stderr = await openOutput(launch.stderrPath).catch(async (e: unknown) => {
-      await stdout.close();
-      throw e;
-    });
     let cgroup: TaskCgroup | undefined;
     try {
       cgroup = await this.cgroups.create(launch.containerId, launch.limits);
-      const exec = cgroup === undefined ? line : enteringCgroup(cgroup.procsFile, line);
-      const child = spawn(exec.file, [...exec.args], {
-        argv0: exec.argv0,
+      const spawned = await this.spawner.spawn({
+        ...line,
         cwd: launch.sandbox,
         env: { PATH: DEFAULT_PATH, HOME: launch.sandbox, ...launch.env },
-        detached: true,
-        stdio: ['ignore', stdout.fd, stderr.fd],
+        stdoutPath: launch.stdoutPath,
+        stderrPath: launch.stderrPath,
+        ...(cgroup !== undefined ? { cgroupProcsFile: cgroup.procsFile } : {}),
       });
-      const pid = await spawned(child);
-      const run = this.track(launch.containerId, child, pid, cgroup);
-      return inspection(run);
+      return inspection(this.track(launch.containerId, spawned, cgroup));
     } catch (e) {
       if (cgroup !== undefined) await this.cgroups.remove(cgroup);
       if (e instanceof TaskStartError) throw e;
       throw new TaskStartError(`Failed to launch task subprocess: ${(e as Error).message}`, { cause: e });
-    } finally {
-      // The child has its own copies of the descriptors.
-      await stdout.close();
-      await stderr.close();
     }
+  }
+
+  /** Lets go of the launcher (an agent that stops); running processes are not touched. */
+  close(): void {
+    this.spawner.close();
+  }
+
+  /** Nest calls this last when the agent stops, after every task was killed. */
+  onApplicationShutdown(): void {
+    this.close();
   }
 
   wait(containerId: string): Promise<TaskExit> {
@@ -134,49 +141,25 @@ export class ProcessDriver implements TaskDriver {
     return run;
   }
 
-  private track(containerId: string, child: ChildProcess, pid: number, cgroup: TaskCgroup | undefined): ProcessRun {
-    let resolveExit!: (exit: TaskExit) => void;
+  private track(containerId: string, spawned: SpawnedProcess, cgroup: TaskCgroup | undefined): ProcessRun {
+    const { pid } = spawned;
     const run: ProcessRun = {
       containerId,
-      child,
       pid,
       startedAt: this.clock.now(),
       cgroup,
-      exited: new Promise<TaskExit>((resolve) => (resolveExit = resolve)),
+      exited: spawned.exited.then(async (exit) => {
+        run.killTimer?.cancel();
+        // The task ends with its main process: children it left in the group go too.
+        signalGroup(pid, 'SIGKILL');
+        if (cgroup !== undefined) await this.cgroups.remove(cgroup);
+        run.exit = exit;
+        return exit;
+      }),
       terminating: false,
     };
-    child.once('exit', (code, signal) => {
-      const exit: TaskExit = signal !== null ? { kind: 'signaled', signal } : { kind: 'exited', code: code ?? 0 };
-      run.killTimer?.cancel();
-      // The task ends with its main process: children it left in the group go too.
-      signalGroup(pid, 'SIGKILL');
-      void (cgroup === undefined ? Promise.resolve() : this.cgroups.remove(cgroup)).then(() => {
-        run.exit = exit;
-        resolveExit(exit);
-      });
-    });
     this.runs.set(containerId, run);
     return run;
-  }
-}
-
-/** Resolves with the pid once the process exists; rejects with the spawn error (ENOENT, EACCES...). */
-function spawned(child: ChildProcess): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid as number));
-    child.once('error', reject);
-  }).finally(() => {
-    // Later errors (a failed kill) must not crash the agent as unhandled 'error' events.
-    child.on('error', () => undefined);
-  });
-}
-
-/** Output files are appended to, so a task's earlier output survives (and `agora` can tail it). */
-async function openOutput(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'a');
-  } catch (e) {
-    throw new TaskStartError(`cannot open ${path}: ${(e as Error).message}`, { cause: e });
   }
 }
 
