@@ -5,7 +5,7 @@ import type { HealthCheck } from '@agora/protocol';
 import { FakeClock } from '../clock/fake-clock';
 import { FakeDriver } from '../testing/fake-driver';
 import { waitFor } from '../testing/wait-for';
-import { executorHarness, FW, runTask, summary } from './executor-harness';
+import { executorHarness, FW, runTask, summary } from './testing/executor-harness';
 import type { HealthProbeSpec } from './health-check-settings';
 import { type HealthProbe, HealthProbes, type ProbeContext, type ProbeOutcome } from './health-probes';
 

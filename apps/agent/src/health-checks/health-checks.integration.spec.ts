@@ -7,7 +7,7 @@ import { Clock } from '../clock/clock';
 import { Cgroups } from '../drivers/process/cgroups';
 import { ProcessDriver } from '../drivers/process/process-driver';
 import { waitFor } from '../testing/wait-for';
-import { executorHarness, FW, runTask, summary } from './executor-harness';
+import { executorHarness, FW, runTask, summary } from './testing/executor-harness';
 import { HealthProbes } from './health-probes';
 
 /** A port free a moment ago, for the task to listen on. */
