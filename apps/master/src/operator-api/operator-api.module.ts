@@ -5,6 +5,8 @@ import { BuildInfo, HostStats } from './host';
 import { JsonpInterceptor } from './jsonp.interceptor';
 import { OperatorController, OperatorWritesController, RedirectController } from './operator.controller';
 import { OperatorService } from './operator.service';
+import { StateFragments } from './render/state-fragments';
+import { StateController } from './state.controller';
 import { OperatorEventStreams } from './v1/operator-event-streams';
 import { OperatorV1Controller } from './v1/operator-v1.controller';
 import { OperatorV1Service } from './v1/operator-v1.service';
@@ -16,7 +18,17 @@ import { OperatorV1Service } from './v1/operator-v1.service';
  */
 @Module({
   imports: [ClusterModule],
-  controllers: [OperatorController, OperatorWritesController, RedirectController, OperatorV1Controller],
-  providers: [OperatorService, OperatorV1Service, OperatorEventStreams, JsonpInterceptor, DomainErrorsInterceptor, HostStats, BuildInfo],
+  controllers: [StateController, OperatorController, OperatorWritesController, RedirectController, OperatorV1Controller],
+  providers: [
+    OperatorService,
+    OperatorV1Service,
+    OperatorEventStreams,
+    JsonpInterceptor,
+    DomainErrorsInterceptor,
+    HostStats,
+    BuildInfo,
+    // What /state and GET_STATE reuse between requests (render/state-fragments.ts).
+    { provide: StateFragments, useValue: new StateFragments() },
+  ],
 })
 export class OperatorApiModule {}

@@ -12,7 +12,6 @@ import type {
   QuotaJson,
   RolesJson,
   SlavesJson,
-  StateJson,
   StateSummaryJson,
   TasksJson,
   VersionJson,
@@ -26,17 +25,13 @@ export const OPERATOR_RAW_BODY_PATHS = ['/api/v1', '/master/api/v1', '/weights',
 
 /**
  * The Mesos v0 read endpoints (reference §3), under the names and aliases tools use. Every
- * one answers JSON, or JSONP with `?jsonp=` (JsonpInterceptor).
+ * one answers JSON, or JSONP with `?jsonp=` (JsonpInterceptor). `/state` has a controller of
+ * its own (state.controller.ts): its answer is too large to pass through Nest as one object.
  */
 @Controller()
 @UseInterceptors(JsonpInterceptor)
 export class OperatorController {
   constructor(private readonly operator: OperatorService) {}
-
-  @Get(['state', 'master/state', 'state.json', 'master/state.json'])
-  state(): StateJson {
-    return this.operator.state();
-  }
 
   @Get(['state-summary', 'master/state-summary'])
   stateSummary(): StateSummaryJson {

@@ -11,7 +11,8 @@ import { RolesService } from '../roles/roles.service';
 import { BuildInfo, HostStats } from './host';
 import { parseTeardownBody, parseWeightsBody } from './render/bodies';
 import type { AllocatorReadings, QueryParams, RoleSettings } from './render/inputs';
-import type { FrameworksJson, MetricsJson, QuotaJson, RolesJson, SlavesJson, StateJson, StateSummaryJson, TasksJson, VersionJson } from './render/json';
+import type { FrameworksJson, MetricsJson, QuotaJson, RolesJson, SlavesJson, StateSummaryJson, TasksJson, VersionJson } from './render/json';
+import { jsonParts } from './render/json-parts';
 import { leaderLocation, renderFlags, renderVersion } from './render/master-info';
 import { type MetricsInputs, renderMetrics } from './render/metrics';
 import { optionalDuration, type Parsed, single } from './render/query';
@@ -20,6 +21,7 @@ import { renderRoles } from './render/roles';
 import { renderFrameworks, renderSlaves, renderState } from './render/state';
 import { renderStateSummary } from './render/summary';
 import { parseTasksQuery, renderTasks } from './render/tasks';
+import { StateFragments } from './render/state-fragments';
 
 /**
  * Answers the operator endpoints: validates their query parameters, gathers what the renderers
@@ -41,10 +43,18 @@ export class OperatorService {
     private readonly build: BuildInfo,
     private readonly rolesService: RolesService,
     private readonly frameworksService: FrameworksService,
+    private readonly fragments: StateFragments,
   ) {}
 
-  state(): StateJson {
-    return renderState({ cluster: this.cluster, master: this.identity, config: this.config, build: this.build.facts });
+  /**
+   * `/state` as JSON text in parts (render/json-parts.ts): byte-identical to JSON.stringify of
+   * renderState's object, made at once (a consistent snapshot), with the text of unchanged tasks
+   * and agents reused.
+   */
+  stateParts(): string[] {
+    const entities = { task: this.fragments.tasks.v0Task, agent: this.fragments.agents.v0Agent };
+    const inputs = { cluster: this.cluster, master: this.identity, config: this.config, build: this.build.facts, entities, usageMemo: this.fragments.usage.v0 };
+    return jsonParts(renderState(inputs));
   }
 
   stateSummary(): StateSummaryJson {
@@ -127,6 +137,9 @@ export class OperatorService {
       roles: this.allocation.read((a) => a.roles()),
       cycles: this.allocation.cycleCount,
       lastCycle: this.allocation.lastMetrics(),
+      runTimes: this.allocation.runTimes.statistics(),
+      cycleTimes: this.allocation.cycleTimes.statistics(),
+      lastCycleMs: this.allocation.cycleTimes.latest,
     };
   }
 

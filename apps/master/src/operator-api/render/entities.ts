@@ -119,17 +119,19 @@ export function renderFrameworkSummary(fw: FrameworkRecord, usage: Usage): Frame
 
 /**
  * The framework as `/state` and `/frameworks` show it. `offers` resolves the framework's offer
- * ids (an id whose offer is gone is skipped).
+ * ids (an id whose offer is gone is skipped); `task` renders each task (whole-state answers pass
+ * TaskFragments#v0Task).
  */
 export function renderFramework(
   fw: FrameworkRecord,
   usage: Usage,
   offers: ReadonlyMap<string, OfferRecord>,
   executors: readonly ExecutorRecord[] = [],
+  task: (task: TaskRecord) => TaskJson = renderTask,
 ): FrameworkJson {
   const tasks: TaskJson[] = [];
   const unreachable: TaskJson[] = [];
-  for (const task of fw.tasks.values()) (task.state === 'TASK_UNREACHABLE' ? unreachable : tasks).push(renderTask(task));
+  for (const t of fw.tasks.values()) (t.state === 'TASK_UNREACHABLE' ? unreachable : tasks).push(task(t));
   const offerList: OfferJson[] = [];
   for (const id of fw.offers) {
     const offer = offers.get(id);
@@ -148,7 +150,7 @@ export function renderFramework(
     ...(fw.capabilities.has('MULTI_ROLE') ? { roles: [...fw.roles] } : { role: fw.roles[0] ?? '*' }),
     tasks,
     unreachable_tasks: unreachable,
-    completed_tasks: fw.completedTasks.map(renderTask),
+    completed_tasks: fw.completedTasks.map((t) => task(t)),
     offers: offerList,
     executors: executors.map(renderExecutor),
   };

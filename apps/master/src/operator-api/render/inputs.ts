@@ -8,6 +8,7 @@ import type { ResourceQuantities } from '@agora/resources';
 import type { AgentRecord, ExecutorRecord, FrameworkRecord, OfferRecord } from '../../cluster/records';
 import type { MasterIdentity } from '../../cluster/master-identity';
 import type { MasterConfig } from '../../config/master.config';
+import type { TimerStatistic } from '../../metrics/timer-window';
 
 /** The read-only face of ClusterState (ClusterState satisfies it). */
 export interface ClusterView {
@@ -61,7 +62,15 @@ export interface AllocatorReadings {
   readonly cycles: number;
   /** Absent before the first cycle. */
   readonly lastCycle?: CycleMetrics;
+  /** Statistics of recent cycles' allocator time (TimerWindow#statistics); absent below two cycles. */
+  readonly runTimes?: TimerReading;
+  /** Statistics of recent cycles' time including handing out their offers, and the last one's. */
+  readonly cycleTimes?: TimerReading;
+  readonly lastCycleMs?: number;
 }
+
+/** A timer metric's statistics by Mesos suffix (count, min, max, p50 … p9999). */
+export type TimerReading = Readonly<Record<TimerStatistic, number>>;
 
 /** The machine the master runs on (HostStats). */
 export interface HostReadings {

@@ -143,6 +143,32 @@ describe('renderMetrics', () => {
     });
   });
 
+  it('publishes allocation cycle timings as Mesos timers: the last value and the statistics of recent ones', () => {
+    const stats = { count: 3, min: 1, max: 9, p50: 2, p90: 8, p95: 8.5, p99: 8.9, p999: 8.99, p9999: 8.999 };
+    const allocator: AllocatorReadings = { cycles: 3, lastCycle: { cycle: 3, durationMs: 9 } as CycleMetrics, roles: [], runTimes: stats, cycleTimes: { ...stats, max: 12 }, lastCycleMs: 12 };
+    const metrics = renderMetrics(inputs(new ClusterBuilder(), { allocator }));
+    expect(metrics).toMatchObject({
+      'allocator/mesos/allocation_runs': 3,
+      'allocator/mesos/allocation_run_ms': 9,
+      'allocator/mesos/allocation_run_ms/count': 3,
+      'allocator/mesos/allocation_run_ms/min': 1,
+      'allocator/mesos/allocation_run_ms/max': 9,
+      'allocator/mesos/allocation_run_ms/p50': 2,
+      'allocator/mesos/allocation_run_ms/p90': 8,
+      'allocator/mesos/allocation_run_ms/p95': 8.5,
+      'allocator/mesos/allocation_run_ms/p99': 8.9,
+      'allocator/mesos/allocation_run_ms/p999': 8.99,
+      'allocator/mesos/allocation_run_ms/p9999': 8.999,
+      'allocator/agora/allocation_cycle_ms': 12,
+      'allocator/agora/allocation_cycle_ms/max': 12,
+    });
+  });
+
+  it('publishes no timer statistics before two cycles, as Mesos', () => {
+    const metrics = renderMetrics(inputs(new ClusterBuilder()));
+    expect(Object.keys(metrics).filter((k) => k.startsWith('allocator/mesos/allocation_run_ms/'))).toEqual([]);
+  });
+
   it('publishes per-framework metrics under the percent-encoded name', () => {
     const c = new ClusterBuilder();
     c.agent('a1');

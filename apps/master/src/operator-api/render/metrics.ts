@@ -6,7 +6,7 @@
 import { CALL_TYPES, isTerminalState, TASK_STATES, type TaskState } from '@agora/protocol';
 import { milliToNumber, type Resources } from '@agora/resources';
 import type { FrameworkRecord } from '../../cluster/records';
-import type { AllocatorReadings, ClusterView, HostReadings, MasterFacts } from './inputs';
+import type { AllocatorReadings, ClusterView, HostReadings, MasterFacts, TimerReading } from './inputs';
 import type { MetricsJson } from './json';
 
 export interface MetricsInputs {
@@ -104,6 +104,10 @@ export function renderMetrics(input: MetricsInputs): MetricsJson {
 function allocatorMetrics(out: Record<string, number>, allocator: AllocatorReadings, total: ReadonlyMap<string, number>): void {
   out['allocator/mesos/allocation_runs'] = allocator.cycles;
   out['allocator/mesos/allocation_run_ms'] = allocator.lastCycle?.durationMs ?? 0;
+  timerMetrics(out, 'allocator/mesos/allocation_run_ms', allocator.runTimes);
+  // Agora's own: the cycle as the event loop feels it, offers to frameworks included.
+  if (allocator.lastCycleMs !== undefined) out['allocator/agora/allocation_cycle_ms'] = allocator.lastCycleMs;
+  timerMetrics(out, 'allocator/agora/allocation_cycle_ms', allocator.cycleTimes);
   out['allocator/mesos/event_queue_dispatches'] = 0;
   const allocated = new Map<string, number>();
   for (const role of allocator.roles) {
@@ -116,6 +120,12 @@ function allocatorMetrics(out: Record<string, number>, allocator: AllocatorReadi
     out[`allocator/mesos/resources/${name}/total`] = milliToNumber(total.get(name) ?? 0);
     out[`allocator/mesos/resources/${name}/offered_or_allocated`] = allocated.get(name) ?? 0;
   }
+}
+
+/** A timer's statistics under `<name>/<statistic>`, as Mesos publishes them (none below two values). */
+function timerMetrics(out: Record<string, number>, name: string, reading: TimerReading | undefined): void {
+  if (reading === undefined) return;
+  for (const [statistic, value] of Object.entries(reading)) out[`${name}/${statistic}`] = value;
 }
 
 /** Mesos's per-framework metrics (`--publish_per_framework_metrics`, on by default). */

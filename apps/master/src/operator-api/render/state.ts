@@ -1,26 +1,42 @@
 /** `/state`, `/frameworks` and `/slaves` (reference §3.1). */
-import type { ExecutorRecord } from '../../cluster/records';
-import { renderAgent, renderAgentFull, renderFramework, seconds } from './entities';
+import type { AgentRecord, ExecutorRecord, TaskRecord } from '../../cluster/records';
+import { renderAgent, renderAgentFull, renderFramework, renderTask, seconds } from './entities';
 import type { BuildFacts, ClusterView, FlagsConfig, MasterFacts } from './inputs';
-import type { FrameworkJson, FrameworksJson, SlavesJson, StateJson } from './json';
+import type { AgentJson, FrameworkJson, FrameworksJson, SlavesJson, StateJson, TaskJson } from './json';
 import { renderFlags, renderVersion } from './master-info';
-import { indexUsage, type Usage } from './usage';
+import { indexUsage, type Usage, type UsageMemo } from './usage';
 
 export interface StateInputs {
   readonly cluster: ClusterView;
   readonly master: MasterFacts;
   readonly config: FlagsConfig;
   readonly build: BuildFacts;
+  /** How tasks and agents are rendered (default: as objects). */
+  readonly entities?: EntityRenderers;
+  /** The usage index's memo, kept between answers (render/usage.ts). */
+  readonly usageMemo?: UsageMemo;
 }
+
+/**
+ * The whole-state answer passes stand-ins for jsonParts() here (the cached text of tasks and
+ * agents, render/task-fragments.ts and agent-fragments.ts), so the state is never one object
+ * graph of every task.
+ */
+export interface EntityRenderers {
+  readonly task: (task: TaskRecord) => TaskJson;
+  readonly agent: (agent: AgentRecord, usage: Usage) => AgentJson;
+}
+
+const AS_OBJECTS: EntityRenderers = { task: renderTask, agent: renderAgent };
 
 /** What this master can do beyond the base API, as Mesos lists its own. */
 export const MASTER_CAPABILITIES = ['AGENT_UPDATE', 'QUOTA_V2'];
 
-export function renderState({ cluster, master, config, build }: StateInputs): StateJson {
-  const usage = indexUsage(cluster);
+export function renderState({ cluster, master, config, build, entities = AS_OBJECTS, usageMemo }: StateInputs): StateJson {
+  const usage = indexUsage(cluster, usageMemo);
   let activated = 0;
   for (const agent of cluster.agents.values()) if (agent.active) activated++;
-  const { frameworks, completed_frameworks } = frameworksOf(cluster, usage);
+  const { frameworks, completed_frameworks } = frameworksOf(cluster, usage, undefined, entities.task);
   return {
     ...renderVersion(build),
     start_time: seconds(master.startedAt),
@@ -35,7 +51,7 @@ export function renderState({ cluster, master, config, build }: StateInputs): St
     leader: master.pid,
     leader_info: master.info(),
     flags: renderFlags(config, master),
-    slaves: [...cluster.agents.values()].map((agent) => renderAgent(agent, usage)),
+    slaves: [...cluster.agents.values()].map((agent) => entities.agent(agent, usage)),
     recovered_slaves: [],
     frameworks,
     completed_frameworks,
@@ -60,6 +76,7 @@ function frameworksOf(
   cluster: ClusterView,
   usage: Usage,
   frameworkId?: string,
+  task: (task: TaskRecord) => TaskJson = renderTask,
 ): { frameworks: FrameworkJson[]; completed_frameworks: FrameworkJson[] } {
   const wanted = (id: string): boolean => frameworkId === undefined || id === frameworkId;
   // One pass over executors, not one per framework.
@@ -70,8 +87,8 @@ function frameworksOf(
     else list.push(e);
   }
   const frameworks: FrameworkJson[] = [];
-  for (const fw of cluster.frameworks.values()) if (wanted(fw.id)) frameworks.push(renderFramework(fw, usage, cluster.offers, executors.get(fw.id)));
+  for (const fw of cluster.frameworks.values()) if (wanted(fw.id)) frameworks.push(renderFramework(fw, usage, cluster.offers, executors.get(fw.id), task));
   const completed_frameworks: FrameworkJson[] = [];
-  for (const fw of cluster.completedFrameworks) if (wanted(fw.id)) completed_frameworks.push(renderFramework(fw, usage, cluster.offers));
+  for (const fw of cluster.completedFrameworks) if (wanted(fw.id)) completed_frameworks.push(renderFramework(fw, usage, cluster.offers, [], task));
   return { frameworks, completed_frameworks };
 }

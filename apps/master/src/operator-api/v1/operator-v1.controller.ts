@@ -12,6 +12,8 @@ import type { Request, Response } from 'express';
 import { type OperatorCall, parseOperatorCall, ProtocolError } from '@agora/protocol';
 import { DomainErrorsInterceptor } from '../domain-errors.interceptor';
 import { acceptsJson, type JsonCallApi, readJsonCall } from '@agora/nest-common';
+import { Batched } from '../batched';
+import { sendJsonParts } from '../stream-json';
 import { OperatorEventStreams } from './operator-event-streams';
 import { OperatorV1Service } from './operator-v1.service';
 
@@ -26,10 +28,15 @@ import { OperatorV1Service } from './operator-v1.service';
 @Controller()
 @UseInterceptors(DomainErrorsInterceptor)
 export class OperatorV1Controller {
+  /** GET_STATE calls of one turn of the event loop share one rendering. */
+  private readonly states: Batched<string[]>;
+
   constructor(
     private readonly v1: OperatorV1Service,
     private readonly streams: OperatorEventStreams,
-  ) {}
+  ) {
+    this.states = new Batched(() => v1.getStateParts());
+  }
 
   @All(['api/v1', 'master/api/v1'])
   async call(@Req() req: Request, @Res() res: Response): Promise<void> {
@@ -47,6 +54,11 @@ export class OperatorV1Controller {
       res.socket?.setNoDelay(true);
       res.socket?.setKeepAlive(true);
       this.streams.subscribe(res);
+      return;
+    }
+    if (call.type === 'GET_STATE') {
+      // Tens of megabytes at 100,000 tasks: written a slice at a time, never one string.
+      await sendJsonParts(res, await this.states.get());
       return;
     }
     const answer = await this.v1.answer(call);

@@ -7,7 +7,9 @@ import { MasterConfig } from '../../config/master.config';
 import { RolesService } from '../../roles/roles.service';
 import { BuildInfo } from '../host';
 import { OperatorService } from '../operator.service';
+import { jsonParts } from '../render/json-parts';
 import { quotaStatus, renderWeights } from '../render/quota';
+import { StateFragments } from '../render/state-fragments';
 import {
   renderGetAgents,
   renderGetExecutors,
@@ -41,7 +43,17 @@ export class OperatorV1Service {
     private readonly operator: OperatorService,
     private readonly roles: RolesService,
     private readonly agents: AgentsService,
+    private readonly fragments: StateFragments,
   ) {}
+
+  /**
+   * GET_STATE's whole answer as JSON text in parts (render/json-parts.ts), rendered at once with
+   * the text of unchanged tasks and agents reused; the controller writes it a slice at a time.
+   */
+  getStateParts(): string[] {
+    const entities = { task: this.fragments.tasks.v1Task, agent: this.fragments.agents.v1Agent };
+    return jsonParts({ type: 'GET_STATE', get_state: renderGetState(this.cluster, entities, this.fragments.usage.v1) });
+  }
 
   async answer(call: SynchronousCall): Promise<OperatorResponse | undefined> {
     switch (call.type) {

@@ -10,40 +10,55 @@ import type {
   GetState,
   GetTasks,
   MasterInfo,
+  OperatorAgent,
   OperatorRole,
   OperatorTask,
   VersionInfo,
 } from '@agora/protocol';
 import { toV1 } from '@agora/resources';
+import type { AgentRecord, TaskRecord } from '../../../cluster/records';
 import type { AllocatorReadings, BuildFacts, ClusterView, FlagsConfig, MasterFacts, RoleSettings } from '../../render/inputs';
 import { renderFlags, renderVersion } from '../../render/master-info';
 import { renderMetrics, type MetricsInputs } from '../../render/metrics';
 import { roleBreakdown } from '../../render/roles';
-import { indexUsage, type Usage } from '../../render/usage';
+import { indexUsage, type Usage, type UsageMemo } from '../../render/usage';
 import {
   agentHoldings,
   ExecutorIndex,
   frameworkHoldings,
+  type Holdings,
   renderV1Agent,
   renderV1Executor,
   renderV1Framework,
   renderV1Task,
 } from './entities';
 
-export function renderGetState(cluster: ClusterView): GetState {
-  const usage = indexUsage(cluster);
+/**
+ * How GET_STATE renders tasks and agents: as objects by default; the whole-state answer passes
+ * stand-ins for jsonParts() (the cached text of tasks and agents).
+ */
+export interface V1EntityRenderers {
+  readonly task: (task: TaskRecord) => OperatorTask;
+  readonly agent: (agent: AgentRecord, holdings: Holdings) => OperatorAgent;
+}
+
+const AS_OBJECTS: V1EntityRenderers = { task: renderV1Task, agent: renderV1Agent };
+
+/** `usageMemo`: the usage index's memo, kept between answers (render/usage.ts). */
+export function renderGetState(cluster: ClusterView, entities: V1EntityRenderers = AS_OBJECTS, usageMemo?: UsageMemo): GetState {
+  const usage = indexUsage(cluster, usageMemo);
   return {
-    get_tasks: renderGetTasks(cluster),
+    get_tasks: renderGetTasks(cluster, entities.task),
     get_executors: renderGetExecutors(cluster),
     get_frameworks: renderGetFrameworks(cluster, usage),
-    get_agents: renderGetAgents(cluster, usage),
+    get_agents: renderGetAgents(cluster, usage, entities.agent),
   };
 }
 
 /** Registered agents; `recovered_agents` is empty (agents known only from the registry are not tracked). */
-export function renderGetAgents(cluster: ClusterView, usage: Usage = indexUsage(cluster)): GetAgents {
+export function renderGetAgents(cluster: ClusterView, usage: Usage = indexUsage(cluster), agent: V1EntityRenderers['agent'] = AS_OBJECTS.agent): GetAgents {
   return {
-    agents: [...cluster.agents.values()].map((agent) => renderV1Agent(agent, agentHoldings(usage, agent.id))),
+    agents: [...cluster.agents.values()].map((a) => agent(a, agentHoldings(usage, a.id))),
     recovered_agents: [],
   };
 }
@@ -57,13 +72,13 @@ export function renderGetFrameworks(cluster: ClusterView, usage: Usage = indexUs
 }
 
 /** Tasks of registered and torn-down frameworks: live, unreachable (TASK_UNREACHABLE), completed. */
-export function renderGetTasks(cluster: ClusterView): GetTasks {
+export function renderGetTasks(cluster: ClusterView, task: V1EntityRenderers['task'] = AS_OBJECTS.task): GetTasks {
   const tasks: OperatorTask[] = [];
   const unreachable: OperatorTask[] = [];
   const completed: OperatorTask[] = [];
   for (const fw of [...cluster.frameworks.values(), ...cluster.completedFrameworks]) {
-    for (const task of fw.tasks.values()) (task.state === 'TASK_UNREACHABLE' ? unreachable : tasks).push(renderV1Task(task));
-    for (const task of fw.completedTasks) completed.push(renderV1Task(task));
+    for (const t of fw.tasks.values()) (t.state === 'TASK_UNREACHABLE' ? unreachable : tasks).push(task(t));
+    for (const t of fw.completedTasks) completed.push(task(t));
   }
   return { tasks, unreachable_tasks: unreachable, completed_tasks: completed };
 }
