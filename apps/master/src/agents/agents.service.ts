@@ -26,6 +26,9 @@ import { agentSpec, attributeMap } from './agent-spec';
 import { ResourceMemo } from './resource-memo';
 import { ReregistrationLog } from './reregistration-log';
 
+/** A ping interval is spread over this many slices. */
+const PING_SLICES = 10;
+
 /**
  * Agents' membership (reference §5.2, §5.3): registration and re-registration over the bus,
  * admitted in the registry before they are used; pings every interval, and after too many
@@ -38,6 +41,9 @@ export class AgentsService implements OnModuleDestroy {
   private readonly logger = new Logger('agents');
   private pinger?: TimerHandle;
   private readonly pinging = new Set<string>();
+  /** The agents of the current ping round and how far it got (pingSlice). */
+  private pingRound: string[] = [];
+  private pingCursor = 0;
   private readonly registering = new Map<string, Promise<Registration>>();
   /** Re-registrations being admitted, by agent id: a retry gets the first one's answer. */
   private readonly reregistering = new Map<string, Promise<Registration>>();
@@ -68,7 +74,7 @@ export class AgentsService implements OnModuleDestroy {
   }
 
   startPinging(): void {
-    this.pinger ??= this.clock.every(this.config.agentPingIntervalMs, () => this.pingAll());
+    this.pinger ??= this.clock.every(this.config.agentPingIntervalMs / PING_SLICES, () => this.pingSlice());
   }
 
   onModuleDestroy(): void {
@@ -362,15 +368,26 @@ export class AgentsService implements OnModuleDestroy {
     if (agent !== undefined) agent.missedPings = 0;
   }
 
-  private pingAll(): void {
-    for (const agent of this.state.agents.values()) {
-      if (this.pinging.has(agent.id)) continue;
-      this.pinging.add(agent.id);
+  /**
+   * Pings the next slice of this round's agents: every agent once per ping interval, spread over
+   * the interval, so that 10,000 agents cost ten small bursts instead of one that stalls the
+   * event loop (and /health) and whose pongs all arrive at once.
+   */
+  private pingSlice(): void {
+    if (this.pingCursor >= this.pingRound.length) {
+      this.pingRound = [...this.state.agents.keys()];
+      this.pingCursor = 0;
+    }
+    const end = Math.min(this.pingRound.length, this.pingCursor + Math.ceil(this.pingRound.length / PING_SLICES));
+    for (; this.pingCursor < end; this.pingCursor++) {
+      const agentId = this.pingRound[this.pingCursor];
+      if (this.pinging.has(agentId) || !this.state.agents.has(agentId)) continue;
+      this.pinging.add(agentId);
       this.bus
-        .ping(agent.id, { epoch: this.identity.epoch, registered: true }, this.config.agentPingIntervalMs)
-        .then(() => this.alive(agent.id))
-        .catch(() => this.missedPing(agent.id))
-        .finally(() => this.pinging.delete(agent.id));
+        .ping(agentId, { epoch: this.identity.epoch, registered: true }, this.config.agentPingIntervalMs)
+        .then(() => this.alive(agentId))
+        .catch(() => this.missedPing(agentId))
+        .finally(() => this.pinging.delete(agentId));
     }
   }
 
