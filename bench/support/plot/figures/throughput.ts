@@ -10,7 +10,7 @@ const RESULT = 'throughput.json';
 
 /** "1,000 agents · 100,000 tasks · 2026-11-25 17:07 UTC", from what the result has. */
 function runLine(result: unknown): string {
-  const agents = optionalNumberAt(result, 'figures.agents');
+  const agents = optionalNumberAt(result, 'agents') ?? optionalNumberAt(result, 'figures.agents');
   const tasks = optionalNumberAt(result, 'figures.tasks');
   const at = optionalStringAt(result, 'measured_at');
   return joinKnown([
@@ -42,18 +42,26 @@ const overTime: FigureDefinition = {
   },
 };
 
-/** ACCEPT→RUNNING and ACCEPT→FINISHED as CDFs from their 0th..100th percentiles. */
+/**
+ * ACCEPT→RUNNING and ACCEPT→FINISHED as CDFs from their 0th..100th percentiles: of the
+ * offered-load phase when the run had one (the latency target's condition), else of the
+ * saturated run, whose latencies are mostly queueing behind the in-flight bound.
+ */
 const latencyCdf: FigureDefinition = {
   image: 'throughput-latency-cdf.png',
   result: RESULT,
   draw(result) {
+    const rate = optionalNumberAt(result, 'offered_load.figures.offered_rate');
+    const tasks = optionalNumberAt(result, 'offered_load.figures.tasks');
+    const prefix = rate === undefined ? '' : 'offered_load.';
+    const what = rate === undefined ? 'saturated run' : `${formatNumber(tasks ?? 0)} tasks offered at ${formatNumber(rate)}/s`;
     return cdfChart({
-      title: 'Throughput: latency from ACCEPT, per task',
+      title: `Throughput: latency from ACCEPT, per task (${what})`,
       subtitle: runLine(result),
       xLabel: 'time from the ACCEPT that launched the task (ms)',
       distributions: [
-        { name: 'ACCEPT → TASK_RUNNING', percentiles: numbersAt(result, 'running_ms_percentiles') },
-        { name: 'ACCEPT → TASK_FINISHED', percentiles: numbersAt(result, 'finished_ms_percentiles') },
+        { name: 'ACCEPT → TASK_RUNNING', percentiles: numbersAt(result, `${prefix}running_ms_percentiles`) },
+        { name: 'ACCEPT → TASK_FINISHED', percentiles: numbersAt(result, `${prefix}finished_ms_percentiles`) },
       ],
     });
   },
