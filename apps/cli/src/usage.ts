@@ -101,6 +101,7 @@ const AGENT_VARIABLES = variables([
   ['AGORA_DISK_WATCH_INTERVAL_MS', 'how often sandboxes are checked for deletion (default 60000)'],
   ['AGORA_REGISTRATION_TIMEOUT_MS', 'wait for an answer to a registration (default 5000)'],
   ['AGORA_REGISTRATION_BACKOFF_FACTOR_MS', 'registration retry backoff factor (default 1000)'],
+  ['AGORA_PROCESS_LAUNCHER', 'how process tasks start: auto (agora-launcher when built, else\nNode spawn), off (Node spawn), or the path of a launcher (default auto)'],
   ['DOCKER_HOST', 'the Docker engine for tasks with a Docker image\n(default unix:///var/run/docker.sock)'],
   ['AGORA_DOCKER', 'auto: run Docker tasks if an engine answers at start;\non: refuse to start without one; off: never (default auto)'],
   ['AGORA_DOCKER_REMOVE_DELAY_MS', "remove an ended task's container after this (default 3600000)"],

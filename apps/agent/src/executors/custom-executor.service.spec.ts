@@ -144,6 +144,9 @@ async function harness(config: { executorRegistrationTimeoutMs?: number; executo
   };
 }
 
+/** Status updates leave the agent at the end of the tick (StatusUpdateManager). */
+const endOfTick = (): Promise<void> => new Promise((resolve) => process.nextTick(resolve));
+
 describe('CustomExecutorService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
@@ -211,6 +214,7 @@ describe('CustomExecutorService', () => {
       { type: 'ACKNOWLEDGED', acknowledged: { task_id: { value: 'known' }, uuid: running.uuid } },
       { type: 'LAUNCH', launch: { task: { task_id: { value: 'lost' } } } },
     ]);
+    await endOfTick();
     expect(h.statesOf('known')).toEqual(['TASK_RUNNING']);
     await h.cleanup();
   });
@@ -228,6 +232,7 @@ describe('CustomExecutorService', () => {
       { acknowledged: { uuid: finished.uuid } },
       { acknowledged: { uuid: failed.uuid } },
     ]);
+    await endOfTick();
     expect(h.statesOf('t1')).toEqual(['TASK_FINISHED']);
     await h.cleanup();
   });
@@ -238,6 +243,7 @@ describe('CustomExecutorService', () => {
     await h.started();
     const run = h.registry.executor('fw-1', 'exec')!;
     h.service.kill(run, run.tasks.get('t1')!, { epoch: 1, framework_id: FW.id, task_id: { value: 't1' } });
+    await endOfTick();
     expect(h.updates.map((u) => u.status)).toMatchObject([{ state: 'TASK_KILLED', reason: TaskStatusReason.TASK_KILLED_DURING_LAUNCH }]);
     const connection = h.subscribe();
     expect(connection.types()).toEqual(['SHUTDOWN']);
