@@ -141,7 +141,9 @@ export class LoadFramework {
       subscribe: { framework_info: { user: 'bench', name: 'agora-load', roles: [this.role], capabilities: [{ type: 'MULTI_ROLE' }] } },
     });
     return new Promise((resolve, reject) => {
-      const req = request(`${this.options.master}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
+      // Its own connection (agent: false): a pooled one could be handed to the next framework's
+      // SUBSCRIBE when this stream ends, and destroying this stream would cut that one.
+      const req = request(`${this.options.master}/api/v1/scheduler`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
         if (res.statusCode !== 200) {
           reject(new Error(`SUBSCRIBE answered ${res.statusCode}`));
           return;
