@@ -3,6 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootstrapMaster } from '../bootstrap';
+import { startEmbeddedPostgres } from './embedded-postgres';
 import { RegistryService } from './registry.service';
 
 // The default when DATABASE_URL is unset: a whole master starts the embedded Postgres, migrates
@@ -41,6 +42,20 @@ describe('the embedded Postgres', () => {
     expect((await app.get(RegistryService).listAgents()).map((a) => a.id)).toEqual(['a1']);
     await app.close();
     app = undefined;
+  }, 120_000);
+
+  it('starts over a server an earlier master left running (killed with -9), stopping it first', async () => {
+    const dataDir = join(dir, 'leftover');
+    await startEmbeddedPostgres({ dataDir, port: 0 });
+    const pid = Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    // `first` is never stopped: as if its master had died without running any handler.
+    const second = await startEmbeddedPostgres({ dataDir, port: 0 });
+    try {
+      // The new server answered (start checks its database); the old one is gone.
+      expect(processExists(pid)).toBe(false);
+    } finally {
+      await second.stop();
+    }
   }, 120_000);
 });
 

@@ -100,6 +100,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await writeFile(join(dataDir, PASSWORD_FILE), `${password}\n`, { mode: 0o600 });
   }
 
+  try {
+    await stopLeftoverServer(dataDir);
+  } catch (cause) {
+    throw failure('a server left running by an earlier master holds the data directory', cause);
+  }
   const removeSafetyNet = stopServerOnExit(dataDir);
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= server.stop().finally(removeSafetyNet));
@@ -157,6 +162,37 @@ function stopServerOnExit(dataDir: string): () => void {
   };
   process.on('exit', onExit);
   return () => process.removeListener('exit', onExit);
+}
+
+/**
+ * A master killed with -9 leaves its postmaster running (stopServerOnExit never ran), holding
+ * the data directory's lock, so the next master could not start. That server is asked for a
+ * fast shutdown, and awaited, before a new one starts. A postmaster.pid whose process is gone,
+ * or is not a postgres, is Postgres's own business (it replaces a stale lock file).
+ */
+async function stopLeftoverServer(dataDir: string, timeoutMs = 30_000): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!(pid > 0) || !isPostgres(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + timeoutMs;
+  while (isPostgres(pid)) {
+    if (Date.now() > deadline) throw new Error(`postgres (pid ${pid}) did not stop within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Whether `pid` is a live postgres process (a recycled pid of another program is not). */
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].includes('postgres');
+  } catch {
+    return false;
+  }
 }
 
 /** Creates the `agora` database on first start (initdb makes only `postgres`). */
