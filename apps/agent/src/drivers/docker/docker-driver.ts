@@ -14,6 +14,9 @@ import {
 import { type ContainerPlan, containerPlan } from './container-spec';
 import { type DockerEngine, isNotFound, isNotModified, type OutputFollower } from './docker-engine';
 
+/** Exit code of a process killed by SIGKILL (128 + 9), which the OOM killer sends. */
+const SIGKILL_EXIT_CODE = 137;
+
 /** Where the driver reports what nobody waits for (removals, lost engines); Nest's Logger fits. */
 export interface DriverLog {
   log(message: string): void;
@@ -213,8 +216,8 @@ export class DockerDriver implements TaskDriver {
       } catch (e) {
         throw launchFailed(`Failed to start Docker container ${plan.name}: ${(e as Error).message}`, e);
       }
-      const state = await this.engine.inspect(id);
-      const output = await this.engine.followOutput(id, stdout, stderr);
+      // Independent engine calls, made at once: a container slot waits for both, not their sum.
+      const [state, output] = await Promise.all([this.engine.inspect(id), this.engine.followOutput(id, stdout, stderr)]);
       const run = this.track(launch.containerId, id, plan, state.pid, state.startedAt, output, [stdout, stderr]);
       return inspection(run);
     } catch (e) {
@@ -282,7 +285,9 @@ export class DockerDriver implements TaskDriver {
       this.logger.warn(message);
       return { kind: 'signaled', signal: 'SIGKILL', cause: { reason: TaskStatusReason.EXECUTOR_TERMINATED, message } };
     }
-    const oomKilled = await this.engine.inspect(id).then((s) => s.oomKilled, () => false);
+    // The kernel's OOM killer ends a container with SIGKILL (137); only then is the OOM flag
+    // worth another engine call.
+    const oomKilled = code === SIGKILL_EXIT_CODE && (await this.engine.inspect(id).then((s) => s.oomKilled, () => false));
     return containerExit(code, oomKilled, plan.options.HostConfig?.Memory);
   }
 
