@@ -28,25 +28,19 @@ import { keepAliveAgent, timed } from './support/http-probe';
 import { DemandFramework } from './support/demand-framework';
 import { untilExactlyAgents } from './support/exact-agents';
 import { percentile } from './support/load-framework';
-import { printTable, round, SimCluster, stopOnSignals } from './support/sim-cluster';
+import { numberFlag, runBenchmark } from './support/bench-cli';
+import { printTable, round, SimCluster } from './support/sim-cluster';
 
 const ROOT = join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a non-negative number`);
-  return value;
-}
 
-const AGENTS = flag('agents', quick ? 1_000 : 10_000);
-const FRAMEWORKS = Math.max(1, Math.floor(flag('frameworks', 3)));
-const SECONDS = flag('seconds', quick ? 20 : 60);
-const MAX_IN_FLIGHT = Math.max(1, flag('max-in-flight', 1000));
+const AGENTS = numberFlag('agents', quick ? 1_000 : 10_000);
+const FRAMEWORKS = Math.max(1, Math.floor(numberFlag('frameworks', 3)));
+const SECONDS = numberFlag('seconds', quick ? 20 : 60);
+const MAX_IN_FLIGHT = Math.max(1, numberFlag('max-in-flight', 1000));
 /** The master's allocation interval; Agora's and Mesos's default is 1 s. */
-const INTERVAL_MS = flag('interval', 1000);
+const INTERVAL_MS = numberFlag('interval', 1000);
 const TASK_DURATION_MS = 10_000;
 const AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[31000-32000]';
 const profileIndex = process.argv.indexOf('--profile');
@@ -189,10 +183,4 @@ async function main(): Promise<void> {
   }
 }
 
-stopOnSignals('bench:allocation', () => cluster);
-
-main().catch(async (e: unknown) => {
-  console.error(`bench:allocation failed: ${e instanceof Error ? e.message : String(e)}`);
-  await cluster?.stop();
-  process.exitCode = 1;
-});
+runBenchmark('bench:allocation', main, () => cluster);

@@ -19,17 +19,11 @@ import { performance } from 'node:perf_hooks';
 import { ensureServices } from './support/bench-services';
 import { runOnOneAgent } from './support/one-agent-run';
 import { RawEngine } from './support/raw-engine';
+import { numberFlag } from './support/bench-cli';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
-const CONTAINERS = flag('--containers', 200);
-const CONCURRENCY = flag('--concurrency', 8);
+const CONTAINERS = numberFlag('containers', 200, { integer: true, min: 1 });
+const CONCURRENCY = numberFlag('concurrency', 8, { integer: true, min: 1 });
 const IMAGE = 'agora/busybox';
 const round = (x: number): number => Math.round(x * 10) / 10;
 

@@ -25,22 +25,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { printTable, round, SimCluster, stopOnSignals } from './support/sim-cluster';
+import { numberFlag, runBenchmark } from './support/bench-cli';
+import { printTable, round, SimCluster } from './support/sim-cluster';
 import { StandingFramework } from './support/standing-framework';
 
 const ROOT = join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive integer`);
-  return value;
-}
 
-const AGENTS = flag('agents', quick ? 500 : 5_000);
-const TASKS = flag('tasks', quick ? 5_000 : 50_000);
+const AGENTS = numberFlag('agents', quick ? 500 : 5_000, { integer: true, min: 1 });
+const TASKS = numberFlag('tasks', quick ? 5_000 : 50_000, { integer: true, min: 1 });
 const PER_AGENT = Math.ceil(TASKS / AGENTS);
 const AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[31000-32000]';
 /** The simulator's longest task duration (a day): the tasks outlive the benchmark. */
@@ -200,10 +194,4 @@ async function main(): Promise<void> {
   }
 }
 
-stopOnSignals('bench:failover', () => cluster);
-
-main().catch(async (e: unknown) => {
-  console.error(`bench:failover failed: ${e instanceof Error ? e.message : String(e)}`);
-  await cluster?.stop();
-  process.exitCode = 1;
-});
+runBenchmark('bench:failover', main, () => cluster);

@@ -21,17 +21,11 @@ import { ensureServices } from './support/bench-services';
 import { runOnOneAgent, type OneAgentRunResult } from './support/one-agent-run';
 import { ensureSlurmInstalled, JOBS_PER_CPU, startSlurm, type SlurmCluster } from './support/slurm-cluster';
 import { nodeSpawnRate, posixSpawnRates, type SpawnRate } from './support/spawn-limit';
+import { numberFlag } from './support/bench-cli';
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
 
-const JOBS = flag('--jobs', 2000);
-const SPAWNS = flag('--spawns', 2000);
+const JOBS = numberFlag('jobs', 2000, { integer: true, min: 1 });
+const SPAWNS = numberFlag('spawns', 2000, { integer: true, min: 1 });
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 interface SlurmRun {

@@ -29,25 +29,19 @@ import { type Agent } from 'node:http';
 import { keepAliveAgent, latencyText, type LatencySummary, summarize, timed } from './support/http-probe';
 import { untilExactlyAgents } from './support/exact-agents';
 import { StandingFramework } from './support/standing-framework';
-import { printTable, round, SimCluster, stopOnSignals } from './support/sim-cluster';
+import { numberFlag, runBenchmark } from './support/bench-cli';
+import { printTable, round, SimCluster } from './support/sim-cluster';
 
 const ROOT = join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a non-negative number`);
-  return value;
-}
 
-const AGENTS = flag('agents', quick ? 1_000 : 10_000);
-const TASKS = flag('tasks', quick ? 10_000 : 100_000);
-const REQUESTS = flag('requests', 20);
-const CLIENTS = flag('clients', 2);
-const LOAD_SECONDS = flag('load-seconds', quick ? 5 : 15);
-const HEALTH_EVERY_MS = flag('health-every', 10);
+const AGENTS = numberFlag('agents', quick ? 1_000 : 10_000);
+const TASKS = numberFlag('tasks', quick ? 10_000 : 100_000);
+const REQUESTS = numberFlag('requests', 20);
+const CLIENTS = numberFlag('clients', 2);
+const LOAD_SECONDS = numberFlag('load-seconds', quick ? 5 : 15);
+const HEALTH_EVERY_MS = numberFlag('health-every', 10);
 /** A day: the longest `agora sim --task-duration` takes; the tasks outlive the benchmark. */
 const TASK_DURATION_MS = 86_400_000;
 const AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[31000-32000]';
@@ -205,10 +199,4 @@ async function main(): Promise<void> {
   }
 }
 
-stopOnSignals('bench:state', () => cluster);
-
-main().catch(async (e: unknown) => {
-  console.error(`bench:state failed: ${e instanceof Error ? e.message : String(e)}`);
-  await cluster?.stop();
-  process.exitCode = 1;
-});
+runBenchmark('bench:state', main, () => cluster);

@@ -27,32 +27,26 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { LoadFramework, percentile } from './support/load-framework';
-import { printTable, round, SimCluster, stopOnSignals } from './support/sim-cluster';
+import { numberFlag, runBenchmark } from './support/bench-cli';
+import { printTable, round, SimCluster } from './support/sim-cluster';
 
 const ROOT = join(__dirname, '..');
 const quick = process.argv.includes('--quick');
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = Number(process.argv[i + 1]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a non-negative number`);
-  return value;
-}
 
-const AGENTS = flag('agents', quick ? 100 : 1_000);
-const TASKS = flag('tasks', quick ? 5_000 : 100_000);
-const CPUS = flag('cpus', 0.1);
-const MEM = flag('mem', 32);
-const ALLOCATION_INTERVAL_MS = flag('allocation-interval', 100);
-const SOCKETS = flag('sockets', 4);
+const AGENTS = numberFlag('agents', quick ? 100 : 1_000);
+const TASKS = numberFlag('tasks', quick ? 5_000 : 100_000);
+const CPUS = numberFlag('cpus', 0.1);
+const MEM = numberFlag('mem', 32);
+const ALLOCATION_INTERVAL_MS = numberFlag('allocation-interval', 100);
+const SOCKETS = numberFlag('sockets', 4);
 /** The second phase: OFFERED_TASKS launched at RATE tasks/s (the latency target's condition); 0 skips it. */
-const RATE = flag('rate', 1_000);
-const OFFERED_TASKS = flag('offered-tasks', quick ? 5_000 : 30_000);
+const RATE = numberFlag('rate', 1_000);
+const OFFERED_TASKS = numberFlag('offered-tasks', quick ? 5_000 : 30_000);
 /** Launched and not yet ended; 0 for no bound. */
 // Unbounded, acknowledgements queue past the agents' resend interval and the run collapses
 // (BENCHMARKS.md); 0 still means unbounded.
-const MAX_IN_FLIGHT = flag('max-in-flight', 2000);
+const MAX_IN_FLIGHT = numberFlag('max-in-flight', 2000);
 const AGENT_RESOURCES = 'cpus:4;mem:8192;disk:16384;ports:[31000-32000]';
 
 /** `--profile DIR`: the master and the simulator write V8 CPU profiles (.cpuprofile) there when they stop. */
@@ -207,10 +201,4 @@ async function main(): Promise<void> {
   }
 }
 
-stopOnSignals('bench:throughput', () => cluster);
-
-main().catch(async (e: unknown) => {
-  console.error(`bench:throughput failed: ${e instanceof Error ? e.message : String(e)}`);
-  await cluster?.stop();
-  process.exitCode = 1;
-});
+runBenchmark('bench:throughput', main, () => cluster);

@@ -8,7 +8,8 @@
  * Figures only; it asserts nothing.
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
-import { type Event, RecordIODecoder } from '@agora/protocol';
+import type { Event } from '@agora/protocol';
+import { subscribeScheduler } from './scheduler-subscription';
 
 type Offer = Extract<Event, { type: 'OFFERS' }>['offers']['offers'][number];
 type Status = Extract<Event, { type: 'UPDATE' }>['update']['status'];
@@ -50,37 +51,17 @@ export class DemandFramework {
 
   /** Resolves once SUBSCRIBED has arrived; offers are used from then on. */
   subscribe(): Promise<void> {
-    const body = JSON.stringify({
-      type: 'SUBSCRIBE',
-      subscribe: { framework_info: { user: 'bench', name: `agora-demand-${this.options.role}`, roles: [this.options.role], capabilities: [{ type: 'MULTI_ROLE' }] } },
-    });
-    return new Promise((resolve, reject) => {
-      const req = request(`${this.options.master}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`SUBSCRIBE answered ${res.statusCode}`));
-          res.resume();
-          return;
-        }
-        this.stream = res;
-        this.streamId = String(res.headers['mesos-stream-id'] ?? '');
-        const decoder = new RecordIODecoder({ maxRecordBytes: 256 * 1024 * 1024 });
-        const text = new TextDecoder();
-        res.on('data', (chunk: Buffer) => {
-          for (const record of decoder.decode(chunk)) {
-            const event = JSON.parse(text.decode(record)) as Event;
-            if (event.type === 'SUBSCRIBED') {
-              this.frameworkId = event.subscribed.framework_id.value;
-              resolve();
-            } else if (event.type === 'OFFERS') {
-              for (const offer of event.offers.offers) this.useOffer(offer);
-            } else if (event.type === 'UPDATE') {
-              this.onUpdate(event.update.status);
-            }
-          }
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
+    const info = { user: 'bench', name: `agora-demand-${this.options.role}`, roles: [this.options.role], capabilities: [{ type: 'MULTI_ROLE' }] };
+    return subscribeScheduler(this.options.master, info, {
+      subscribed: (frameworkId, streamId, stream) => {
+        this.frameworkId = frameworkId;
+        this.streamId = streamId;
+        this.stream = stream;
+      },
+      event: (event) => {
+        if (event.type === 'OFFERS') for (const offer of event.offers.offers) this.useOffer(offer);
+        else if (event.type === 'UPDATE') this.onUpdate(event.update.status);
+      },
     });
   }
 

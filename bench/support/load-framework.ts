@@ -7,10 +7,11 @@
  * was sent and when TASK_RUNNING and TASK_FINISHED arrived, so latencies include the HTTP call,
  * the master, the bus and the agent. Figures only; it asserts nothing.
  */
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type Event, RecordIODecoder } from '@agora/protocol';
+import type { Event } from '@agora/protocol';
 import { HttpPipeline } from './http-pipeline';
+import { subscribeScheduler } from './scheduler-subscription';
 
 type Offer = Extract<Event, { type: 'OFFERS' }>['offers']['offers'][number];
 type Status = Extract<Event, { type: 'UPDATE' }>['update']['status'];
@@ -136,40 +137,19 @@ export class LoadFramework {
   }
 
   private subscribe(): Promise<void> {
-    const body = JSON.stringify({
-      type: 'SUBSCRIBE',
-      subscribe: { framework_info: { user: 'bench', name: 'agora-load', roles: [this.role], capabilities: [{ type: 'MULTI_ROLE' }] } },
-    });
-    return new Promise((resolve, reject) => {
-      // Its own connection (agent: false): a pooled one could be handed to the next framework's
-      // SUBSCRIBE when this stream ends, and destroying this stream would cut that one.
-      const req = request(`${this.options.master}/api/v1/scheduler`, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) {
-          reject(new Error(`SUBSCRIBE answered ${res.statusCode}`));
-          return;
-        }
-        this.stream = res;
-        this.streamId = String(res.headers['mesos-stream-id'] ?? '');
-        const decoder = new RecordIODecoder({ maxRecordBytes: 256 * 1024 * 1024 });
-        const text = new TextDecoder();
-        res.on('data', (chunk: Buffer) => {
-          for (const record of decoder.decode(chunk)) {
-            const event = JSON.parse(text.decode(record)) as Event;
-            if (event.type === 'SUBSCRIBED') {
-              this.frameworkId = event.subscribed.framework_id.value;
-              const headers = { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId };
-              this.ackCalls = new HttpPipeline(this.options.master, this.options.sockets ?? 16, headers);
-              this.offerCalls = new HttpPipeline(this.options.master, 4, headers);
-              this.startRefill();
-              resolve();
-            }
-            this.onEvent(event);
-          }
-        });
-        res.on('close', () => this.rejectDone?.(new Error(`the event stream closed with ${this.done} of ${this.options.tasks} tasks done`)));
-      });
-      req.on('error', reject);
-      req.end(body);
+    const info = { user: 'bench', name: 'agora-load', roles: [this.role], capabilities: [{ type: 'MULTI_ROLE' }] };
+    return subscribeScheduler(this.options.master, info, {
+      subscribed: (frameworkId, streamId, stream) => {
+        this.frameworkId = frameworkId;
+        this.streamId = streamId;
+        this.stream = stream;
+        const headers = { 'Content-Type': 'application/json', 'Mesos-Stream-Id': streamId };
+        this.ackCalls = new HttpPipeline(this.options.master, this.options.sockets ?? 16, headers);
+        this.offerCalls = new HttpPipeline(this.options.master, 4, headers);
+        this.startRefill();
+      },
+      event: (event) => this.onEvent(event),
+      closed: () => this.rejectDone?.(new Error(`the event stream closed with ${this.done} of ${this.options.tasks} tasks done`)),
     });
   }
 

@@ -10,7 +10,8 @@
  */
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type Event, RecordIODecoder } from '@agora/protocol';
+import type { Event } from '@agora/protocol';
+import { subscribeScheduler } from './scheduler-subscription';
 
 type Offer = Extract<Event, { type: 'OFFERS' }>['offers']['offers'][number];
 type Status = Extract<Event, { type: 'UPDATE' }>['update']['status'];
@@ -71,45 +72,22 @@ export class StandingFramework {
   subscribe(): Promise<void> {
     this.offersAt = 0;
     this.suppressed = false;
-    const body = JSON.stringify({
-      type: 'SUBSCRIBE',
-      subscribe: {
-        framework_info: {
-          user: 'bench',
-          name: 'agora-standing',
-          roles: [this.role],
-          capabilities: [{ type: 'MULTI_ROLE' }],
-          failover_timeout: FAILOVER_TIMEOUT_S,
-          ...(this.frameworkId !== '' ? { id: { value: this.frameworkId } } : {}),
-        },
+    const info = {
+      user: 'bench',
+      name: 'agora-standing',
+      roles: [this.role],
+      capabilities: [{ type: 'MULTI_ROLE' }],
+      failover_timeout: FAILOVER_TIMEOUT_S,
+      ...(this.frameworkId !== '' ? { id: { value: this.frameworkId } } : {}),
+    };
+    return subscribeScheduler(this.options.master, info, {
+      subscribed: (frameworkId, streamId, stream) => {
+        this.frameworkId = frameworkId;
+        this.streamId = streamId;
+        this.stream = stream;
+        this.subscribedAt = performance.now();
       },
-    });
-    return new Promise((resolve, reject) => {
-      const req = request(`${this.options.master}/api/v1/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`SUBSCRIBE answered ${res.statusCode}`));
-          return;
-        }
-        this.stream = res;
-        this.streamId = String(res.headers['mesos-stream-id'] ?? '');
-        const decoder = new RecordIODecoder({ maxRecordBytes: 256 * 1024 * 1024 });
-        const text = new TextDecoder();
-        res.on('data', (chunk: Buffer) => {
-          for (const record of decoder.decode(chunk)) {
-            const event = JSON.parse(text.decode(record)) as Event;
-            if (event.type === 'SUBSCRIBED') {
-              this.frameworkId = event.subscribed.framework_id.value;
-              this.subscribedAt = performance.now();
-              resolve();
-            }
-            this.onEvent(event);
-          }
-        });
-        res.on('error', () => undefined);
-      });
-      req.on('error', reject);
-      req.end(body);
+      event: (event) => this.onEvent(event),
     });
   }
 
