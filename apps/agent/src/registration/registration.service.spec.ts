@@ -61,7 +61,8 @@ async function harness(random = 0.5) {
     registration.stop();
     inbox.stop();
     await transport.close();
-    await rm(workDir, { recursive: true, force: true });
+    // The meta store may still be writing the agent id it was just given (ENOTEMPTY otherwise).
+    await rm(workDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   };
   return { workDir, transport, clock, session, registration, registry, statusUpdates, meta, killAll, step, cleanup };
 }
