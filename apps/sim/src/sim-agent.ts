@@ -307,6 +307,7 @@ export class SimAgent implements RoutedAgent {
       version: this.ctx.version,
       capabilities: AGENT_CAPABILITIES,
       ip: '127.0.0.1',
+      session: this.session.instance,
     };
   }
 

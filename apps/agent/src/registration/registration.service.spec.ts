@@ -97,6 +97,8 @@ describe('RegistrationService', () => {
       version: '0.1.0',
       capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS'],
       ip: '127.0.0.1',
+      // This process's registration session: the same in every attempt it makes.
+      session: h.session.instance,
     });
     expect(h.session).toMatchObject({ agentId: master.agentId, masterId: master.masterId, registered: true });
     const written = await waitFor(() => readFile(join(h.workDir, 'meta', 'agent.json'), 'utf8').catch(() => ''));

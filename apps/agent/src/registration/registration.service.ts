@@ -239,6 +239,7 @@ export class RegistrationService {
       version: this.version.value,
       capabilities: AGENT_CAPABILITIES,
       ip: this.profile.ip,
+      session: this.session.instance,
     };
   }
 

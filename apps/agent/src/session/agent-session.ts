@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EpochFence } from './epoch-fence';
 
@@ -19,4 +20,6 @@ export class AgentSession {
   /** The master stopped this agent for good (REFUSED with shutdown, or `shutdown`). */
   shutDown = false;
   readonly fence = new EpochFence();
+  /** This process's registration session: every `register` attempt of it carries this. */
+  readonly instance = randomUUID();
 }

@@ -41,6 +41,8 @@ export class AgentsService implements OnModuleDestroy {
   private readonly logger = new Logger('agents');
   private pinger?: TimerHandle;
   private readonly pinging = new Set<string>();
+  /** The agent id and registration session last admitted at each address (register). */
+  private readonly registeredSessions = new Map<string, { readonly id: string; readonly session: string }>();
   /** The agents of the current ping round and how far it got (pingSlice). */
   private pingRound: string[] = [];
   private pingCursor = 0;
@@ -106,9 +108,28 @@ export class AgentsService implements OnModuleDestroy {
     const key = `${message.ip ?? ''}/${message.agent_info.hostname}:${message.agent_info.port ?? 5051}`;
     const inFlight = this.registering.get(key);
     if (inFlight !== undefined) return inFlight;
-    const registration = this.admitNew(message).finally(() => this.registering.delete(key));
+    // The same agent process retrying after its answer came too late: the same id again.
+    const known = this.registeredSessions.get(key);
+    if (known !== undefined && message.session !== undefined && known.session === message.session && this.state.agents.has(known.id)) {
+      this.logger.debug(`agent ${known.id} at ${key} is already registered; answering its retry again`);
+      return Promise.resolve(this.registered(known.id));
+    }
+    const registration = this.admitNew(message)
+      .then((answer) => {
+        if (answer.result === 'REGISTERED' && message.session !== undefined) this.rememberSession(key, answer.agent_id.value, message.session);
+        return answer;
+      })
+      .finally(() => this.registering.delete(key));
     this.registering.set(key, registration);
     return registration;
+  }
+
+  /** Remembers which session registered at `key`; forgets agents no longer known once it grows. */
+  private rememberSession(key: string, id: string, session: string): void {
+    if (this.registeredSessions.size > 2 * this.state.agents.size + 1000) {
+      for (const [k, v] of this.registeredSessions) if (!this.state.agents.has(v.id)) this.registeredSessions.delete(k);
+    }
+    this.registeredSessions.set(key, { id, session });
   }
 
   private async admitNew(message: RegisterAgent): Promise<Registration> {

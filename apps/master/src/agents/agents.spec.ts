@@ -29,6 +29,18 @@ describe('agents', () => {
     expect(b).toEqual(a);
   });
 
+  it('answers a late retry of the same agent process with the id it already has, and a new process with a new id', async () => {
+    const bus = new AgoraBus(master.transport);
+    const first = await bus.register('register', { ...message, session: 's1' }, 5000);
+    const retry = await bus.register('register', { ...message, session: 's1' }, 5000);
+    const restarted = await bus.register('register', { ...message, session: 's2' }, 5000);
+    if (first.result !== 'REGISTERED' || retry.result !== 'REGISTERED' || restarted.result !== 'REGISTERED') throw new Error('not registered');
+    expect(retry.agent_id).toEqual(first.agent_id);
+    expect(restarted.agent_id).not.toEqual(first.agent_id);
+    const metrics = (await (await fetch(`${master.url}/metrics/snapshot`)).json()) as Record<string, number>;
+    expect(metrics['master/slave_registrations']).toBe(2);
+  });
+
   it('gives a retried re-registration the answer of the one still being admitted, and counts one', async () => {
     const bus = new AgoraBus(master.transport);
     const registered = await bus.register('register', message, 5000);

@@ -46,7 +46,7 @@ describe('bus subjects', () => {
 
 /** One valid message per kind: it must decode to itself (after canonicalization) and encode under the limit. */
 const VALID: { [K in BusKind]: BusMessages[K] } = {
-  register: { agent_info: { ...INFO, resources: [{ ...CPUS }], attributes: [...INFO.attributes] }, version: '0.1.0', capabilities: ['MULTI_ROLE'] },
+  register: { agent_info: { ...INFO, resources: [{ ...CPUS }], attributes: [...INFO.attributes] }, version: '0.1.0', capabilities: ['MULTI_ROLE'], session: 'b7f1c2d0-4e5a-4c1b-9f3e-2a6d8e0c5b71' },
   reregister: {
     agent_info: { hostname: 'h1', id: AGENT, resources: [{ ...CPUS }] },
     version: '0.1.0',

@@ -70,6 +70,7 @@ const DECODERS: Decoders = {
       version: required(o, 'version', p, string),
       capabilities: optional(o, 'capabilities', p, strings),
       ip: optional(o, 'ip', p, nonEmptyString),
+      session: optional(o, 'session', p, nonEmptyString),
     }),
   reregister: (o, p) => {
     const info = required(o, 'agent_info', p, agentInfo);

@@ -25,6 +25,12 @@ export interface RegisterAgent {
   capabilities?: string[];
   /** The address the agent's HTTP API (files, executor API) answers on; goes into offers' `url`. */
   ip?: string;
+  /**
+   * A random id of the agent process, the same in all its attempts: a retry whose answer came
+   * too late gets the id the master already gave (Mesos resends "registered" to an agent that
+   * is already registered), while a restarted agent, with a new session, is a new agent.
+   */
+  session?: string;
 }
 
 /** A task as the agent knows it, for re-registration. */
