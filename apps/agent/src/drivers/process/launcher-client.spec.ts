@@ -9,11 +9,9 @@ import { LauncherSpawner } from './launcher-spawner';
 import type { SpawnRequest } from './spawner';
 import { testLauncherBinary } from './test-launcher';
 
-const binary = testLauncherBinary();
-
 /** A real agora-launcher built from apps/agent/native/launcher.c. */
-(binary === undefined ? describe.skip : describe)('LauncherClient', () => {
-  const launcher = binary as string;
+describe('LauncherClient', () => {
+  const launcher = testLauncherBinary();
   let dir: string;
   let client: LauncherClient;
   const clients: LauncherClient[] = [];

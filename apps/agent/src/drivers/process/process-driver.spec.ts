@@ -15,11 +15,12 @@ import type { ProcessSpawner } from './spawner';
 import { testLauncherBinary } from './test-launcher';
 
 const launcher = testLauncherBinary();
-if (launcher === undefined) console.warn('no C compiler: the ProcessDriver specs run with Node spawn only');
 
 /** Real processes, no cgroups (a root without cgroup.controllers), started either way. */
-const spawners: [string, () => Promise<ProcessSpawner>][] = [['node spawn', async () => new NodeSpawner()]];
-if (launcher !== undefined) spawners.push(['agora-launcher', async () => new LauncherSpawner(await LauncherClient.start(launcher))]);
+const spawners: [string, () => Promise<ProcessSpawner>][] = [
+  ['node spawn', async () => new NodeSpawner()],
+  ['agora-launcher', async () => new LauncherSpawner(await LauncherClient.start(launcher))],
+];
 
 describe.each(spawners)('ProcessDriver with %s', (_how, makeSpawner) => {
   let sandbox: string;
