@@ -10,11 +10,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '..', '..');
 const CLK_TCK = 100;
@@ -171,17 +171,6 @@ export function stopOnSignals(benchmark: string, cluster: () => SimCluster | und
       void (cluster()?.stop() ?? Promise.resolve()).then(() => process.exit(130));
     });
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** CPU seconds (user + system) and peak RSS (MB) of a process, from /proc. */
