@@ -1,6 +1,6 @@
 import { Resources, validateRole, topLevelRole, type ResourceQuantities } from '@agora/resources';
 import { compileRoleConstraints } from './constraints';
-import { runCycle } from './cycle';
+import { runCycle, type CycleOptions } from './cycle';
 import { DrfSorter } from './drf-sorter';
 import { AllocatorError } from './errors';
 import { refuseDurationMs } from './filters';
@@ -304,9 +304,9 @@ export class Allocator {
   // ---- the cycle ----------------------------------------------------------------------------
 
   /** Runs one allocation cycle at time `now` (ms) and returns its decisions. */
-  allocate(now: number): AllocationResult {
+  allocate(now: number, options: CycleOptions = {}): AllocationResult {
     this.cycle++;
-    return runCycle(this, now);
+    return runCycle(this, now, options);
   }
 
   // ---- queries ------------------------------------------------------------------------------

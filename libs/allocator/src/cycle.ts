@@ -8,6 +8,16 @@ import { addInto, isHeadroomResource } from './scalar-space';
 import type { AgentState, FrameworkRole, FrameworkState } from './state';
 import type { AllocationResult, OfferDecision } from './types';
 
+/** What one cycle may be asked to do differently. */
+export interface CycleOptions {
+  /**
+   * Offer nothing to roles whose top-level role has a quota guarantee: a master that just took
+   * office waits for agents to re-register before it hands out guaranteed resources (Mesos pauses
+   * its allocator on recovery when quota is set, reference §6.1). Other roles are offered as usual.
+   */
+  readonly withholdGuaranteedRoles?: boolean;
+}
+
 /**
  * One allocation cycle (reference §4.4):
  *
@@ -23,10 +33,11 @@ import type { AllocationResult, OfferDecision } from './types';
  * The sorters reorder as allocations happen, so the next agent sees the updated fair-share order
  * without a re-sort of everything.
  */
-export function runCycle(a: Allocator, now: number): AllocationResult {
+export function runCycle(a: Allocator, now: number, options: CycleOptions = {}): AllocationResult {
   const started = a.options.measure?.() ?? 0;
   const seed = cycleSeed(a.options.seed, a.cycle);
-  const cycle = new Cycle(a, now);
+  const withheld = options.withholdGuaranteedRoles === true ? (role: string) => a.quota.hasGuarantee(topLevelRole(role)) : () => false;
+  const cycle = new Cycle(a, now, withheld);
   const activated = a.agentList.filter((agent) => agent.activated);
   const candidates = activated.filter((agent) => !agent.free.isEmpty());
   if (!a.paused) {
@@ -38,6 +49,7 @@ export function runCycle(a: Allocator, now: number): AllocationResult {
   const explanations = explain(a, {
     cycle: a.cycle,
     paused: a.paused,
+    withheld,
     noAgents: activated.length === 0,
     freeAtStart: candidates.length > 0,
   });
@@ -67,6 +79,7 @@ class Cycle {
   constructor(
     private readonly a: Allocator,
     private readonly now: number,
+    private readonly withheld: (role: string) => boolean,
   ) {}
 
   someGuaranteeUnmet(): boolean {
@@ -79,6 +92,7 @@ class Cycle {
     for (const agent of agents) {
       if (agent.free.isEmpty()) continue;
       a.roleSorter.visit((role) => {
+        if (this.withheld(role)) return false;
         if (guaranteesOnly && !a.quota.hasUnsatisfiedGuarantee(topLevelRole(role))) return false;
         const sorter = a.frameworkSorter(role);
         if (!sorter) return false;

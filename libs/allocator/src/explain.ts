@@ -4,6 +4,8 @@ import { type Explanation, type ExplanationReason, PER_AGENT_REASONS, Reason, re
 export interface CycleFacts {
   readonly cycle: number;
   readonly paused: boolean;
+  /** Roles withheld this cycle (CycleOptions.withholdGuaranteedRoles). */
+  readonly withheld: (role: string) => boolean;
   readonly noAgents: boolean;
   /** Some activated agent had free resources when the cycle started. */
   readonly freeAtStart: boolean;
@@ -31,10 +33,11 @@ export function explain(a: Allocator, facts: CycleFacts): Explanation[] {
 
 function reasonsFor(
   active: boolean,
-  fr: { suppressed: boolean; counters: number[] },
+  fr: { role: string; suppressed: boolean; counters: number[] },
   facts: CycleFacts,
 ): ExplanationReason[] {
   if (facts.paused) return [reasonOf(Reason.PAUSED)];
+  if (facts.withheld(fr.role)) return [reasonOf(Reason.QUOTA_RECOVERY)];
   if (!active) return [reasonOf(Reason.FRAMEWORK_INACTIVE)];
   if (fr.suppressed) return [reasonOf(Reason.ROLE_SUPPRESSED)];
   if (facts.noAgents) return [reasonOf(Reason.NO_AGENTS)];

@@ -1,4 +1,5 @@
 export { Allocator, byAllocationRole, type UsedResources } from './allocator';
+export type { CycleOptions } from './cycle';
 export { AllocatorError } from './errors';
 export type {
   AttributeConstraint,

@@ -67,6 +67,11 @@ export class QuotaTracker {
     return Math.max(0, g - this.consumedAt(topRole, i));
   }
 
+  /** Whether the top-level role has a guarantee of anything (a quota with limits only has none). */
+  hasGuarantee(topRole: string): boolean {
+    return this.quotas.get(topRole)?.guarantees.some((g) => g > 0) ?? false;
+  }
+
   hasUnsatisfiedGuarantee(topRole: string): boolean {
     const q = this.quotas.get(topRole);
     if (!q) return false;

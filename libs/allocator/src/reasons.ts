@@ -6,6 +6,8 @@
 export const Reason = {
   /** Allocation is paused (e.g. while the master recovers). */
   PAUSED: 'PAUSED',
+  /** A new leader waits for agents to re-register before offering to roles with quota guarantees. */
+  QUOTA_RECOVERY: 'QUOTA_RECOVERY',
   /** The framework is disconnected or deactivated. */
   FRAMEWORK_INACTIVE: 'FRAMEWORK_INACTIVE',
   /** The framework suppressed offers for this role. */
@@ -50,6 +52,7 @@ export const PER_AGENT_REASONS: readonly ReasonCode[] = [
 
 const MESSAGES: Record<ReasonCode, (agents: number) => string> = {
   PAUSED: () => 'allocation is paused',
+  QUOTA_RECOVERY: () => 'the master is recovering: roles with a quota guarantee get offers once enough agents have re-registered',
   FRAMEWORK_INACTIVE: () => 'the framework is not active (disconnected or deactivated)',
   ROLE_SUPPRESSED: () => 'the framework suppressed offers for this role; REVIVE to receive offers',
   NO_AGENTS: () => 'no activated agent is registered',

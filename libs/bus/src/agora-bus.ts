@@ -40,6 +40,11 @@ export class AgoraBus {
     private readonly onInvalid: InvalidMessageHandler = () => undefined,
   ) {}
 
+  /** `listener` runs each time the bus connection was lost and restored (BusTransport.onReconnect). */
+  onReconnect(listener: () => void): void {
+    this.transport.onReconnect?.(listener);
+  }
+
   /** Master → one agent. */
   toAgent<K extends ToAgentKind>(agentId: string, kind: K, message: BusMessages[K]): void {
     this.publish(agentSubject(agentId, kind), encodeBusMessage(kind, message));

@@ -1,4 +1,4 @@
-import { connect, ErrorCode, type NatsConnection, type NatsError } from 'nats';
+import { connect, ErrorCode, Events, type NatsConnection, type NatsError } from 'nats';
 import {
   BusClosedError,
   type BusHandler,
@@ -36,12 +36,32 @@ export class NatsTransport implements BusTransport {
   /** Publishes of this turn of the event loop, written together (see publish). */
   private pending: { subject: string; data: Uint8Array }[] = [];
   private flushScheduled = false;
+  private readonly reconnectListeners: (() => void)[] = [];
 
   private constructor(
     private readonly nc: NatsConnection,
     namespace: string | undefined,
   ) {
     this.prefix = namespace ? `${namespace}.` : '';
+    void this.watchStatus();
+  }
+
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** Tells the reconnect listeners when nats.js reconnected (its subscriptions are restored by then). */
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type !== Events.Reconnect) continue;
+      for (const listener of this.reconnectListeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure must not stop the others from hearing of later reconnects.
+        }
+      }
+    }
   }
 
   static async connect(options: NatsTransportOptions): Promise<NatsTransport> {

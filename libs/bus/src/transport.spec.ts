@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { freeLoopbackPort } from '../../../test/support/faults-postgres';
 import { serviceUrl } from '../../../test/support/services';
 import { InProcessTransport } from './in-process-transport';
 import { NatsTransport } from './nats-transport';
@@ -108,3 +110,45 @@ describe('NATS namespaces', () => {
     await expect(NatsTransport.connect({ url: serviceUrl('NATS_URL'), name: 'bad', namespace: 'a b' })).rejects.toThrow(/namespace 'a b'/);
   });
 });
+
+describe('NATS reconnects', () => {
+  it('tells the reconnect listeners once a restarted server is back, with subscriptions restored', async () => {
+    const port = await freeLoopbackPort();
+    const start = (): ChildProcess => spawn('nats-server', ['--addr', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
+    let server = start();
+    const transport = await until(() => NatsTransport.connect({ url: `nats://127.0.0.1:${port}`, name: 'reconnect-spec' }));
+    try {
+      let reconnects = 0;
+      transport.onReconnect(() => reconnects++);
+      const received: string[] = [];
+      transport.subscribe('s', (m) => received.push(text(m.data)));
+      await stopServer(server);
+      server = start();
+      await until(async () => (reconnects > 0 ? true : undefined));
+      transport.publish('s', bytes('after'));
+      await until(async () => (received.includes('after') ? true : undefined));
+      expect(reconnects).toBe(1);
+    } finally {
+      await transport.close();
+      await stopServer(server);
+    }
+  });
+});
+
+function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => server.once('exit', () => r()));
+  server.kill('SIGKILL');
+  return exited;
+}
+
+/** Retries `attempt` every 100 ms (errors and undefined count as not yet) for up to 10 s. */
+async function until<T>(attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await attempt().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('not within 10 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

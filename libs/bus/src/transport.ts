@@ -33,6 +33,13 @@ export interface BusTransport {
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   /** Delivers what is pending, then closes; later calls fail. */
   close(): Promise<void>;
+  /**
+   * Calls `listener` each time the connection to the bus was lost and is back (a transport
+   * that cannot lose it need not implement this). Messages sent meanwhile may be lost, NATS
+   * being at-most-once: an agent re-registers then, so that the master reconciles what went
+   * missing (a launch that never arrived becomes TASK_DROPPED).
+   */
+  onReconnect?(listener: () => void): void;
 }
 
 /** No reply to a request within its timeout. */

@@ -12,3 +12,4 @@ export { stopOnSignals } from './lifecycle/stop-on-signals';
 export { agoraVersion } from './version';
 export { acceptsJson, bodyText, readJsonCall, type JsonCallApi, type RawBodyRequest } from './http/json-call';
 export type { RawRequest, RawRoute } from './http/raw-routes';
+export type { RequestGate } from './http/request-gate';

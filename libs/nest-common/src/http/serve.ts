@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { mountRawRoutes, type RawRoute } from './raw-routes';
+import { mountRequestGate, type RequestGate } from './request-gate';
 
 export interface ServeOptions {
   /** Shown as the log prefix, e.g. `master` or `agent-2`. */
@@ -15,6 +16,8 @@ export interface ServeOptions {
   readonly configure?: (app: NestExpressApplication) => void;
   /** Hot-path endpoints served by plain node:http in front of Express (raw-routes.ts). */
   readonly rawRoutes?: (app: NestExpressApplication) => readonly RawRoute[];
+  /** In front of everything, raw routes included (request-gate.ts); mounted before listening. */
+  readonly gate?: (app: NestExpressApplication) => RequestGate;
 }
 
 /** Thrown when the HTTP server cannot bind, e.g. the port is taken. */
@@ -46,6 +49,7 @@ export async function serve(rootModule: DynamicModule, options: ServeOptions): P
   app.disable('x-powered-by');
   options.configure?.(app);
   if (options.rawRoutes !== undefined) mountRawRoutes(app.getHttpServer(), options.rawRoutes(app), logger || undefined);
+  if (options.gate !== undefined) mountRequestGate(app.getHttpServer(), options.gate(app));
   try {
     await app.listen(options.port, options.host);
   } catch (cause) {

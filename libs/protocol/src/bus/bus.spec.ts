@@ -53,7 +53,9 @@ const VALID: { [K in BusKind]: BusMessages[K] } = {
     frameworks: [{ user: 'u', name: 'n', id: FW }],
     executors: [{ executor_id: { value: 'e' }, framework_id: FW }],
     tasks: [{ framework_id: FW, task: { ...TASK, resources: [{ ...CPUS }] }, state: 'TASK_RUNNING', status_update_state: 'TASK_STARTING', status_update_uuid: UUID }],
+    session: 'b7f1c2d0-4e5a-4c1b-9f3e-2a6d8e0c5b71',
   },
+  'agent-exiting': { agent_id: AGENT, session: 'b7f1c2d0-4e5a-4c1b-9f3e-2a6d8e0c5b71' },
   'status-update': { agent_id: AGENT, framework_id: FW, status: { ...STATUS }, latest_state: 'TASK_FINISHED' },
   'task-ended': { agent_id: AGENT, framework_id: FW, task_id: { value: 't1' }, latest_state: 'TASK_FINISHED' },
   'executor-message': { agent_id: AGENT, framework_id: FW, executor_id: { value: 'e' }, data: 'aGk=' },
@@ -74,6 +76,7 @@ const VALID: { [K in BusKind]: BusMessages[K] } = {
   'shutdown-executor': { epoch: 3, framework_id: FW, executor_id: { value: 'e' } },
   'framework-message': { epoch: 3, framework_id: FW, executor_id: { value: 'e' }, data: 'aGk=' },
   shutdown: { epoch: 3, message: 'marked gone' },
+  drain: { epoch: 3, config: { max_grace_period: { nanoseconds: 5e9 }, mark_gone: true } },
   'master-elected': { epoch: 4, master_id: 'm2' },
 };
 
@@ -116,6 +119,9 @@ describe('bus messages rejected', () => {
     ['kill task grace mistyped', 'agora.v1.agent.m-S1.kill-task', { epoch: 1, framework_id: FW, task_id: { value: 't' }, kill_policy: { grace_period: { nanoseconds: 'soon' } } }, 'kill-task.kill_policy.grace_period.nanoseconds: expected a number'],
     ['ack uuid not base64', 'agora.v1.agent.m-S1.status-ack', { epoch: 1, framework_id: FW, task_id: { value: 't' }, uuid: '***' }, 'status-ack.uuid: expected base64'],
     ['master elected without id', 'agora.v1.agents.master-elected', { epoch: 1 }, 'master-elected.master_id: is required'],
+    ['drain without config', 'agora.v1.agent.m-S1.drain', { epoch: 1 }, 'drain.config: is required'],
+    ['drain with a negative grace period', 'agora.v1.agent.m-S1.drain', { epoch: 1, config: { max_grace_period: { nanoseconds: -1 } } }, 'drain.config.max_grace_period.nanoseconds: must not be negative'],
+    ['agent exiting without agent id', 'agora.v1.master.agent-exiting', {}, 'agent-exiting.agent_id: is required'],
   ])('%s', (_edge, subject, json, message) => {
     expect(() => decodeBusMessage(subject, json)).toThrow(ProtocolError);
     expect(() => decodeBusMessage(subject, json)).toThrow(message);

@@ -23,9 +23,9 @@ import {
   required,
   string,
 } from '../fields';
-import { agentInfo, frameworkInfo } from '../scheduler/decode-common';
+import { agentInfo, duration, frameworkInfo } from '../scheduler/decode-common';
 import { executorInfo, killPolicy, taskGroupInfo, taskInfo, taskState, taskStatus } from '../scheduler/decode-task';
-import type { AgentID, FrameworkID } from '../scheduler/mesos-types';
+import type { AgentID, DrainConfig, FrameworkID } from '../scheduler/mesos-types';
 import type { AgentTask, BusKind, BusMessages, FromMaster } from './messages';
 import { parseSubject, type ParsedSubject } from './subjects';
 
@@ -87,8 +87,10 @@ const DECODERS: Decoders = {
         return exec;
       })),
       tasks: optional(o, 'tasks', p, arrayOf(agentTask)),
+      session: optional(o, 'session', p, nonEmptyString),
     });
   },
+  'agent-exiting': (o, p) => compact({ agent_id: required(o, 'agent_id', p, key), session: optional(o, 'session', p, nonEmptyString) }),
   'status-update': (o, p) => {
     const status = required(o, 'status', p, taskStatus);
     if (status.uuid === undefined) fail(`${p}.status.uuid`, 'is required');
@@ -181,8 +183,19 @@ const DECODERS: Decoders = {
     data: required(o, 'data', p, base64),
   }),
   shutdown: (o, p) => ({ ...fromMaster(o, p), message: required(o, 'message', p, string) }),
+  drain: (o, p) => ({ ...fromMaster(o, p), config: required(o, 'config', p, drainConfig) }),
   'master-elected': (o, p) => ({ ...fromMaster(o, p), master_id: required(o, 'master_id', p, nonEmptyString) }),
 };
+
+function drainConfig(v: unknown, path: string): DrainConfig {
+  const o = object(v, path);
+  const config = compact({
+    max_grace_period: optional(o, 'max_grace_period', path, duration),
+    mark_gone: optional(o, 'mark_gone', path, boolean),
+  });
+  if ((config.max_grace_period?.nanoseconds ?? 0) < 0) fail(`${path}.max_grace_period.nanoseconds`, 'must not be negative');
+  return config;
+}
 
 function positive(v: unknown, path: string): number {
   const n = number(v, path);

@@ -6,7 +6,7 @@
  * 64 KiB encoded (encodeBusMessage checks).
  */
 import type { TaskState } from '../task-state';
-import type { AgentID, AgentInfo, ExecutorID, FrameworkID, FrameworkInfo, TaskID } from '../scheduler/mesos-types';
+import type { AgentID, AgentInfo, DrainConfig, ExecutorID, FrameworkID, FrameworkInfo, TaskID } from '../scheduler/mesos-types';
 import type { ExecutorInfo, KillPolicy, TaskGroupInfo, TaskInfo, TaskStatus } from '../scheduler/task-types';
 
 /** Present on everything the master sends. */
@@ -60,6 +60,23 @@ export interface ReregisterAgent {
   /** Executors running on the agent; each with `framework_id`. */
   executors?: ExecutorInfo[];
   tasks?: AgentTask[];
+  /**
+   * The agent process's random session (RegisterAgent.session). A session the master has not
+   * seen for this agent means a new process: tasks of frameworks without checkpointing died
+   * with the old one.
+   */
+  session?: string;
+}
+
+/**
+ * The agent process is stopping (a graceful shutdown). NATS has no per-agent connection whose
+ * break the master could notice, so the agent says so: the master deactivates the agent, and
+ * the tasks of frameworks without checkpointing are lost at once (reference §5.3).
+ */
+export interface AgentExiting {
+  agent_id: AgentID;
+  /** The session of the process that stops; an older process's late message is ignored. */
+  session?: string;
 }
 
 /**
@@ -185,6 +202,14 @@ export interface FrameworkToExecutor extends FromMaster {
   data: string;
 }
 
+/**
+ * DRAIN_AGENT (Mesos's DrainSlaveMessage): kill every task, each with a grace period of at most
+ * `max_grace_period`, and refuse new ones (TASK_DROPPED, REASON_AGENT_DRAINING) until drained.
+ */
+export interface DrainAgent extends FromMaster {
+  config: DrainConfig;
+}
+
 /** The agent must stop (it was marked gone, or removed by an operator). */
 export interface ShutdownAgent extends FromMaster {
   message: string;
@@ -205,6 +230,7 @@ export interface BusMessages {
   'task-ended': TaskEnded;
   'executor-message': ExecutorToFramework;
   'executor-exited': ExecutorExited;
+  'agent-exiting': AgentExiting;
   registered: Registration;
   pong: Pong;
   ping: Ping;
@@ -216,6 +242,7 @@ export interface BusMessages {
   'shutdown-executor': ShutdownExecutor;
   'framework-message': FrameworkToExecutor;
   shutdown: ShutdownAgent;
+  drain: DrainAgent;
   'master-elected': MasterElected;
 }
 

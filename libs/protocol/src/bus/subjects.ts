@@ -16,7 +16,7 @@ import { ProtocolError } from '../errors';
 export const BUS_PREFIX = 'agora.v1';
 
 /** Kinds an agent sends to the master. `register` and `reregister` are requests answered with `registered`. */
-export const TO_MASTER_KINDS = ['register', 'reregister', 'status-update', 'task-ended', 'executor-message', 'executor-exited'] as const;
+export const TO_MASTER_KINDS = ['register', 'reregister', 'status-update', 'task-ended', 'executor-message', 'executor-exited', 'agent-exiting'] as const;
 
 /** Kinds the master sends to one agent. `ping` is a request answered with `pong`. */
 export const TO_AGENT_KINDS = [
@@ -29,6 +29,7 @@ export const TO_AGENT_KINDS = [
   'shutdown-executor',
   'framework-message',
   'shutdown',
+  'drain',
 ] as const;
 
 /** Kinds the master sends to all agents. */

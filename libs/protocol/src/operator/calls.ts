@@ -71,6 +71,9 @@ export const SUPPORTED_OPERATOR_CALL_TYPES = [
   'UPDATE_QUOTA',
   'TEARDOWN',
   'MARK_AGENT_GONE',
+  'DRAIN_AGENT',
+  'DEACTIVATE_AGENT',
+  'REACTIVATE_AGENT',
 ] as const satisfies readonly OperatorCallType[];
 
 export type SupportedOperatorCallType = (typeof SUPPORTED_OPERATOR_CALL_TYPES)[number];
@@ -117,8 +120,24 @@ export interface MarkAgentGone {
   agent_id: AgentID;
 }
 
+/** DRAIN_AGENT (Mesos 1.9+): deactivate the agent, kill its tasks, optionally mark it gone once drained. */
+export interface DrainAgentCall {
+  agent_id: AgentID;
+  /** Upper bound of each task's kill grace period. */
+  max_grace_period?: DurationInfo;
+  mark_gone?: boolean;
+}
+
+/** DEACTIVATE_AGENT and REACTIVATE_AGENT. */
+export interface AgentCall {
+  agent_id: AgentID;
+}
+
 /** Calls without a sub-message (GET_METRICS' is optional). */
-type Bare = Exclude<SupportedOperatorCallType, 'GET_METRICS' | 'UPDATE_WEIGHTS' | 'UPDATE_QUOTA' | 'TEARDOWN' | 'MARK_AGENT_GONE'>;
+type Bare = Exclude<
+  SupportedOperatorCallType,
+  'GET_METRICS' | 'UPDATE_WEIGHTS' | 'UPDATE_QUOTA' | 'TEARDOWN' | 'MARK_AGENT_GONE' | 'DRAIN_AGENT' | 'DEACTIVATE_AGENT' | 'REACTIVATE_AGENT'
+>;
 
 export type OperatorCall =
   | { type: Bare }
@@ -127,6 +146,9 @@ export type OperatorCall =
   | { type: 'UPDATE_QUOTA'; update_quota: UpdateQuota }
   | { type: 'TEARDOWN'; teardown: Teardown }
   | { type: 'MARK_AGENT_GONE'; mark_agent_gone: MarkAgentGone }
+  | { type: 'DRAIN_AGENT'; drain_agent: DrainAgentCall }
+  | { type: 'DEACTIVATE_AGENT'; deactivate_agent: AgentCall }
+  | { type: 'REACTIVATE_AGENT'; reactivate_agent: AgentCall }
   /** Known to Mesos, not served by Agora: its sub-message is not read. */
   | { type: UnsupportedOperatorCallType };
 

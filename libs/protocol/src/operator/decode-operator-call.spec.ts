@@ -22,6 +22,14 @@ describe('decodeOperatorCall: valid calls', () => {
     ['UPDATE_QUOTA reset (no maps)', { type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'eng' }] } }, { type: 'UPDATE_QUOTA', update_quota: { quota_configs: [{ role: 'eng' }] } }],
     ['TEARDOWN', { type: 'TEARDOWN', teardown: { framework_id: FW } }, { type: 'TEARDOWN', teardown: { framework_id: FW } }],
     ['MARK_AGENT_GONE', { type: 'MARK_AGENT_GONE', mark_agent_gone: { agent_id: AGENT } }, { type: 'MARK_AGENT_GONE', mark_agent_gone: { agent_id: AGENT } }],
+    [
+      'DRAIN_AGENT',
+      { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT, max_grace_period: { nanoseconds: '5000000000' }, mark_gone: true } },
+      { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT, max_grace_period: { nanoseconds: 5e9 }, mark_gone: true } },
+    ],
+    ['DRAIN_AGENT with defaults', { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT } }, { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT } }],
+    ['DEACTIVATE_AGENT', { type: 'DEACTIVATE_AGENT', deactivate_agent: { agent_id: AGENT } }, { type: 'DEACTIVATE_AGENT', deactivate_agent: { agent_id: AGENT } }],
+    ['REACTIVATE_AGENT by number', { type: 39, reactivate_agent: { agent_id: AGENT } }, { type: 'REACTIVATE_AGENT', reactivate_agent: { agent_id: AGENT } }],
   ])('%s', (_case, json, decoded) => {
     expect(decodeOperatorCall(json)).toEqual(decoded);
   });
@@ -61,6 +69,12 @@ describe('decodeOperatorCall: refusals name the field', () => {
     ['TEARDOWN without framework_id', { type: 'TEARDOWN', teardown: {} }, 'call.teardown.framework_id: is required'],
     ['TEARDOWN framework_id without value', { type: 'TEARDOWN', teardown: { framework_id: {} } }, 'call.teardown.framework_id.value: is required'],
     ['MARK_AGENT_GONE without agent_id', { type: 'MARK_AGENT_GONE', mark_agent_gone: {} }, 'call.mark_agent_gone.agent_id: is required'],
+    ['DRAIN_AGENT without body', { type: 'DRAIN_AGENT' }, 'call.drain_agent: is required for DRAIN_AGENT'],
+    ['DRAIN_AGENT without agent_id', { type: 'DRAIN_AGENT', drain_agent: { mark_gone: false } }, 'call.drain_agent.agent_id: is required'],
+    ['DRAIN_AGENT mark_gone not a boolean', { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT, mark_gone: 'yes' } }, 'call.drain_agent.mark_gone: expected a boolean'],
+    ['DRAIN_AGENT negative grace', { type: 'DRAIN_AGENT', drain_agent: { agent_id: AGENT, max_grace_period: { nanoseconds: -1 } } }, 'call.drain_agent.max_grace_period.nanoseconds: must not be negative'],
+    ['DEACTIVATE_AGENT without agent_id', { type: 'DEACTIVATE_AGENT', deactivate_agent: {} }, 'call.deactivate_agent.agent_id: is required'],
+    ['REACTIVATE_AGENT without body', { type: 'REACTIVATE_AGENT' }, 'call.reactivate_agent: is required for REACTIVATE_AGENT'],
     ['GET_METRICS timeout without nanoseconds', { type: 'GET_METRICS', get_metrics: { timeout: {} } }, 'call.get_metrics.timeout.nanoseconds: is required'],
   ])('%s', (_case, json, message) => {
     expect(() => decodeOperatorCall(json)).toThrow(new ProtocolError('', message));

@@ -77,6 +77,13 @@ const BODIES: Readonly<Partial<Record<SupportedOperatorCallType, Body>>> = {
   })),
   TEARDOWN: body('teardown', (o, p) => ({ framework_id: required(o, 'framework_id', p, id) })),
   MARK_AGENT_GONE: body('mark_agent_gone', (o, p) => ({ agent_id: required(o, 'agent_id', p, id) })),
+  DRAIN_AGENT: body('drain_agent', (o, p) => {
+    const maxGrace = optional(o, 'max_grace_period', p, duration);
+    if (maxGrace !== undefined && maxGrace.nanoseconds < 0) fail(`${p}.max_grace_period.nanoseconds`, 'must not be negative');
+    return { agent_id: required(o, 'agent_id', p, id), max_grace_period: maxGrace, mark_gone: optional(o, 'mark_gone', p, boolean) };
+  }),
+  DEACTIVATE_AGENT: body('deactivate_agent', (o, p) => ({ agent_id: required(o, 'agent_id', p, id) })),
+  REACTIVATE_AGENT: body('reactivate_agent', (o, p) => ({ agent_id: required(o, 'agent_id', p, id) })),
 };
 
 const callType: Decoder<OperatorCallType> = protoEnum(OPERATOR_CALL_TYPE_NUMBERS, 'call type');

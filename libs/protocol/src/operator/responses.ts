@@ -9,6 +9,7 @@ import type {
   AgentID,
   AgentInfo,
   Attribute,
+  DrainInfo,
   ExecutorID,
   FrameworkID,
   FrameworkInfo,
@@ -36,6 +37,8 @@ export interface OperatorAgent {
   allocated_resources: Resource[];
   offered_resources: Resource[];
   capabilities: { type: string }[];
+  /** Set while the agent drains or once it drained (DRAIN_AGENT). */
+  drain_info?: DrainInfo;
 }
 
 /** `Response.GetFrameworks.Framework`. */

@@ -28,6 +28,20 @@ export interface TimeInfo {
   nanoseconds: number;
 }
 
+/** How an operator drains an agent (mesos.proto `DrainConfig`). */
+export interface DrainConfig {
+  /** Upper bound of every task's kill grace period; absent: each task's own kill policy. */
+  max_grace_period?: DurationInfo;
+  /** The agent is marked gone once drained. */
+  mark_gone?: boolean;
+}
+
+/** An agent's drain (mesos.proto `DrainInfo`): DRAINING until it has no tasks left, then DRAINED. */
+export interface DrainInfo {
+  state: 'DRAINING' | 'DRAINED';
+  config: DrainConfig;
+}
+
 export interface Attribute {
   name: string;
   type: 'SCALAR' | 'RANGES' | 'SET' | 'TEXT';
