@@ -7,10 +7,12 @@
  * into a pipe. The protocol is in README.md next to this file; the agent's side is
  * apps/agent/src/drivers/process/launcher-client.ts.
  *
- * One launcher per agent, started at boot with its stdin and stdout as pipes to the agent. It
- * exits when its stdin closes (the agent stopped or died) and leaves the tasks running: they are
- * the agent's to kill (every task is the leader of a session of its own, so the agent signals
- * the whole group with kill(-pid)). Single-threaded: a poll loop over stdin and a signalfd.
+ * One launcher per agent, started at boot with its stdin and stdout as pipes to the agent. When
+ * its stdin closes (the agent stopped or died) it is orphaned: it kills the process groups of
+ * the tasks that have no exit file (their framework does not checkpoint, so no later agent will
+ * look for them, as Mesos's executors exit with their agent), keeps reaping the others, writes
+ * each one's exit status into its exit file for the recovering agent, and exits once no child
+ * is left. Single-threaded: a poll loop over stdin and a signalfd.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PROTOCOL_VERSION 1
+#define PROTOCOL_VERSION 2
 /* A request larger than this is a broken agent, not a big environment. */
 #define MAX_FRAME (64u * 1024u * 1024u)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -44,6 +46,8 @@
 struct child {
   pid_t pid;
   unsigned long id;
+  /* Where the exit status goes (NULL: nowhere; such a task dies with the agent connection). */
+  char *exit_file;
 };
 
 static struct child *children;
@@ -53,6 +57,8 @@ static char *out_buf;
 static size_t out_len, out_capacity;
 
 static int dev_null = -1;
+/* The agent is gone (stdin closed, or a reply could not be written): nobody reads replies. */
+static int orphaned;
 static posix_spawnattr_t spawn_attr;
 
 static void die(const char *what) {
@@ -84,21 +90,43 @@ static void reply(const char *format, ...) {
   out_len += (size_t)n;
 }
 
+static void become_orphan(void);
+
 static void flush_replies(void) {
   size_t done = 0;
-  while (done < out_len) {
+  while (!orphaned && done < out_len) {
     ssize_t n = write(STDOUT_FILENO, out_buf + done, out_len - done);
     if (n < 0 && errno == EINTR) continue;
-    /* The agent is gone: nobody is left to tell, and the tasks keep running. */
-    if (n < 0) exit(0);
-    done += (size_t)n;
+    /* The agent is gone: nobody is left to tell. */
+    if (n < 0) become_orphan();
+    else done += (size_t)n;
   }
   out_len = 0;
 }
 
-static void track(pid_t pid, unsigned long id) {
+static void track(pid_t pid, unsigned long id, const char *exit_file) {
   children = grow(children, &child_capacity, child_count + 1, sizeof *children);
-  children[child_count++] = (struct child){pid, id};
+  char *copy = NULL;
+  if (*exit_file != '\0' && (copy = strdup(exit_file)) == NULL) die("out of memory");
+  children[child_count++] = (struct child){pid, id, copy};
+}
+
+/*
+ * `exited <code>` or `signaled <signo>` into the child's exit file, through a temporary file and
+ * a rename, so a reader sees the whole line or no file. Best effort: a failure only loses what a
+ * recovering agent could have known (it then reports the task lost).
+ */
+static void write_exit_file(const char *path, int status) {
+  char temporary[PATH_MAX];
+  if (snprintf(temporary, sizeof temporary, "%s.tmp", path) >= (int)sizeof temporary) return;
+  int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  char line[64];
+  int n = WIFSIGNALED(status) ? snprintf(line, sizeof line, "signaled %d\n", WTERMSIG(status))
+                              : snprintf(line, sizeof line, "exited %d\n", WEXITSTATUS(status));
+  int ok = write(fd, line, (size_t)n) == n && fsync(fd) == 0;
+  close(fd);
+  if (!ok || rename(temporary, path) != 0) unlink(temporary);
 }
 
 /* Reports every child that ended. Children are removed by swapping in the last one. */
@@ -108,12 +136,27 @@ static void reap(void) {
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
     for (size_t i = 0; i < child_count; i++) {
       if (children[i].pid != pid) continue;
+      /* The file first: an agent that dies before reading the reply still learns the exit. */
+      if (children[i].exit_file != NULL) write_exit_file(children[i].exit_file, status);
       if (WIFSIGNALED(status)) reply("signaled %lu %d\n", children[i].id, WTERMSIG(status));
       else reply("exited %lu %d\n", children[i].id, WEXITSTATUS(status));
+      free(children[i].exit_file);
       children[i] = children[--child_count];
       break;
     }
   }
+}
+
+/*
+ * The agent is gone. Tasks without an exit file die now (their framework does not checkpoint);
+ * the others are waited for, so their exits reach their files.
+ */
+static void become_orphan(void) {
+  if (orphaned) return;
+  orphaned = 1;
+  out_len = 0;
+  for (size_t i = 0; i < child_count; i++)
+    if (children[i].exit_file == NULL) kill(-children[i].pid, SIGKILL);
 }
 
 /* A decimal number that fills the whole field. */
@@ -255,21 +298,22 @@ static pid_t spawn_plain(const char *path, char *const argv[], char *const env[]
   return pid;
 }
 
-/* One start: fields "spawn", id, file, cwd, stdout, stderr, procs, argc, argv..., envc, env... */
+/* One start: fields "spawn", id, file, cwd, stdout, stderr, procs, exit, argc, argv..., envc, env... */
+#define FIXED_FIELDS 9
 static void handle(char *payload, size_t length) {
-  char *fields[8];
+  char *fields[FIXED_FIELDS];
   size_t count = 0;
   char *p = payload, *end = payload + length;
-  while (count < 8 && p < end) {
+  while (count < FIXED_FIELDS && p < end) {
     fields[count++] = p;
     p += strnlen(p, (size_t)(end - p)) + 1;
   }
   unsigned long id, argc, envc;
-  if (count < 8 || p > end || strcmp(fields[0], "spawn") != 0 || parse_count(fields[1], &id) != 0) {
+  if (count < FIXED_FIELDS || p > end || strcmp(fields[0], "spawn") != 0 || parse_count(fields[1], &id) != 0) {
     reply("invalid request\n");
     return;
   }
-  if (parse_count(fields[7], &argc) != 0 || argc == 0 || argc > length) {
+  if (parse_count(fields[8], &argc) != 0 || argc == 0 || argc > length) {
     reply("failed %lu %d %s\n", id, EINVAL, STAGE_REQUEST);
     return;
   }
@@ -294,7 +338,7 @@ static void handle(char *payload, size_t length) {
   }
   if (p != end) goto invalid;
 
-  const char *file = fields[2], *cwd = fields[3], *procs = fields[6];
+  const char *file = fields[2], *cwd = fields[3], *procs = fields[6], *exit_file = fields[7];
   const char *stage = NULL;
   int error = 0;
   char path[PATH_MAX];
@@ -309,7 +353,7 @@ static void handle(char *payload, size_t length) {
   if (out >= 0) close(out);
   if (err >= 0) close(err);
   if (pid > 0) {
-    track(pid, id);
+    track(pid, id, exit_file);
     reply("started %lu %d\n", id, (int)pid);
   } else {
     reply("failed %lu %d %s\n", id, error, stage);
@@ -361,13 +405,14 @@ int main(void) {
       }
       reap();
     }
-    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+    if (fds[0].fd >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
       in = grow(in, &in_capacity, in_len + 65536, 1);
       ssize_t n = read(STDIN_FILENO, in + in_len, in_capacity - in_len);
       if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
-        /* The agent closed the pipe or died: leave, and leave the tasks to it. */
+        /* The agent closed the pipe or died: say what is left to say, then only reap. */
         flush_replies();
-        return 0;
+        become_orphan();
+        n = 0;
       }
       if (n > 0) in_len += (size_t)n;
       size_t at = 0;
@@ -392,5 +437,9 @@ int main(void) {
       reap();
     }
     flush_replies();
+    if (orphaned) {
+      fds[0].fd = -1;
+      if (child_count == 0) return 0;
+    }
   }
 }

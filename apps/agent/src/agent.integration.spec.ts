@@ -92,7 +92,7 @@ describe.each(setups)('agent over the $name', (setup) => {
     expect(master.kinds).toEqual(['register']);
     expect(registration).toMatchObject({
       agent_info: { hostname: 'agent-spec', port: Number(new URL(base).port), attributes: [{ name: 'rack', type: 'TEXT', text: { value: 'r1' } }] },
-      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS'],
+      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS', 'AGENT_DRAINING'],
       ip: '127.0.0.1',
     });
     // Given cpus and mem; disk and ports were detected.

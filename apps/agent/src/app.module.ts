@@ -29,8 +29,8 @@ export interface AgentRuntime {
 /**
  * The agent's root module. Shared facts (config, profile, session, clock, bus) are global
  * providers; feature modules: registration (with the inbox and the lifecycle), tasks (command
- * executor, task driver, sandboxes, status updates), files, state, health. The executor API,
- * checkpointing and the docker driver arrive with later issues.
+ * executor, task driver, sandboxes, status updates), files, state, health, the executor API.
+ * Checkpointing (checkpoint/) and recovery (recovery/) are wired in by the feature modules.
  */
 @Module({})
 export class AgentModule {

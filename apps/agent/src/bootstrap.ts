@@ -11,6 +11,7 @@ import { EXECUTOR_API_PATHS } from './executor-api/executor-api.controller';
 import { AgentLifecycle } from './lifecycle/agent-lifecycle';
 import { resolveAgentProfile } from './machine/agent-profile';
 import { probeMachine } from './machine/machine-probe';
+import type { RecoverMode } from './recovery/recovery-plan';
 import type { AddressInfo } from 'node:net';
 
 export interface AgentOptions {
@@ -38,6 +39,8 @@ export interface AgentOptions {
   readonly attributes?: string;
   /** Overrides AGORA_AGENT_HOSTNAME. */
   readonly hostname?: string;
+  /** Overrides AGORA_AGENT_RECOVER (`agora agent --recover`). */
+  readonly recover?: RecoverMode;
 }
 
 /** Executor calls carry at most a re-subscription's unacknowledged tasks and updates. */
@@ -52,7 +55,15 @@ const MAX_EXECUTOR_CALL_BYTES = '16mb';
  */
 export async function bootstrapAgent(options: AgentOptions = {}): Promise<INestApplication> {
   const config = loadAgentConfig(
-    { port: options.port, host: options.host, workDir: options.workDir, resources: options.resources, attributes: options.attributes, hostname: options.hostname },
+    {
+      port: options.port,
+      host: options.host,
+      workDir: options.workDir,
+      resources: options.resources,
+      attributes: options.attributes,
+      hostname: options.hostname,
+      recover: options.recover,
+    },
     options.env,
   );
   if (options.transport === undefined && config.natsUrl === undefined) {
@@ -83,4 +94,14 @@ export async function bootstrapAgent(options: AgentOptions = {}): Promise<INestA
     else if (ownsTransport) await transport.close();
     throw error;
   }
+}
+
+/**
+ * Ends an agent for good: kills every task (checkpointing frameworks' too, which a plain
+ * close() leaves running for the next agent process) and executor, then closes it. Test
+ * teardowns use it so that no process outlives a test.
+ */
+export async function shutdownAgent(app: INestApplication): Promise<void> {
+  await app.get(AgentLifecycle).shutdown();
+  await app.close();
 }

@@ -4,6 +4,7 @@
  */
 import { validateRole } from '@agora/resources';
 import { normalizeMasterUrl } from './master-url';
+import { RECOVER_MODES, type RecoverMode } from '../../agent/src/recovery/recovery-plan';
 
 export type ServerCommandName = 'master' | 'agent' | 'local' | 'sim';
 /** Commands that talk to a running master. */
@@ -51,7 +52,7 @@ export type Command =
   | { readonly name: 'help'; readonly topic?: CommandName }
   | { readonly name: 'version' }
   | { readonly name: 'master'; readonly port?: number; readonly host?: string }
-  | { readonly name: 'agent'; readonly port?: number; readonly host?: string }
+  | { readonly name: 'agent'; readonly port?: number; readonly host?: string; readonly recover?: RecoverMode }
   | { readonly name: 'local'; readonly agents: number; readonly port: number }
   | SimCommand
   | RunCommand
@@ -113,6 +114,10 @@ const host: ValueParser = (raw, flag) => {
   if (raw.trim() === '') throw new UsageError(`option '${flag}' needs an address`);
   return raw;
 };
+const recoverMode: ValueParser = (raw, flag) => {
+  if (!(RECOVER_MODES as readonly string[]).includes(raw)) throw new UsageError(`option '${flag}' must be ${RECOVER_MODES.join(' or ')}, got '${raw}'`);
+  return raw;
+};
 const agentCount: ValueParser = (raw, flag) => integer(raw, flag, 0, LOCAL_MAX_AGENTS);
 const master: ValueParser = (raw, flag) => {
   const url = normalizeMasterUrl(raw);
@@ -152,7 +157,7 @@ const dockerImage: ValueParser = (raw, flag) => {
 /** The options each subcommand accepts; anything else is an error naming the flag. */
 const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   master: { port: value(port), host: value(host) },
-  agent: { port: value(port), host: value(host) },
+  agent: { port: value(port), host: value(host), recover: value(recoverMode) },
   local: { agents: value(agentCount), port: value(port) },
   sim: { agents: value(simAgents), resources: value(nonEmpty), 'task-duration': value(durationMs), 'master-namespace': value(namespace) },
   run: {
@@ -200,8 +205,11 @@ export function parseArgs(argv: readonly string[]): Command {
   const { values } = options;
   switch (first) {
     case 'master':
-    case 'agent':
       return { name: first, port: values.port as number | undefined, host: values.host as string | undefined };
+    case 'agent': {
+      const recover = values.recover as RecoverMode | undefined;
+      return { name: first, port: values.port as number | undefined, host: values.host as string | undefined, ...(recover !== undefined ? { recover } : {}) };
+    }
     case 'local':
       return localCommand(values);
     case 'sim':

@@ -102,7 +102,7 @@ async function execute(command: Command, master: string, io: CliIo, deps: CliDep
       return EXIT_OK;
     }
     case 'agent': {
-      const app = await bootstrapAgent({ port: command.port, host: command.host });
+      const app = await bootstrapAgent({ port: command.port, host: command.host, recover: command.recover });
       await waitForStop(() => app.close(), log);
       return EXIT_OK;
     }

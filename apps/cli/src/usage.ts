@@ -77,6 +77,11 @@ const MASTER_VARIABLES = variables([
   ['DATABASE_URL', "the registry's Postgres, postgres://user:pw@host:5432/db\n(default: an embedded Postgres)"],
   ['AGORA_EMBEDDED_POSTGRES_DIR', 'embedded Postgres data (default .agora/postgres)'],
   ['AGORA_EMBEDDED_POSTGRES_PORT', 'embedded Postgres port on 127.0.0.1 (default 0: any free)'],
+  ['AGORA_LEADER_POLL_MS', 'how often a standby tries to lead and re-reads the leader (default 1000)'],
+  ['AGORA_LEADER_LEASE_MS', "the leader's lease: silent this long, it loses the lock; it exits\n(status 70) when its lock connection fails (default 10000)"],
+  ['AGORA_AGENT_REREGISTER_TIMEOUT_MS', 'after taking office, agents not back within this are unreachable\n(default 600000)'],
+  ['AGORA_QUOTA_RECOVERY_FRACTION', 'after taking office, roles with quota wait for this fraction of\nthe agents to re-register (default 0.8)'],
+  ['AGORA_QUOTA_RECOVERY_TIMEOUT_MS', '... or for this long (default 600000)'],
 ]);
 
 const AGENT_SERVER_VARIABLES = variables([
@@ -87,6 +92,7 @@ const AGENT_SERVER_VARIABLES = variables([
   ['AGORA_AGENT_HOSTNAME', "the name offers show (default: the machine's hostname)"],
   ['AGORA_AGENT_ADVERTISE_IP', "the IP its HTTP API is reached at (default 127.0.0.1)"],
   ['AGORA_AGENT_WORK_DIR', 'sandboxes and checkpoints (default .agora/agent-<port>)'],
+  ['AGORA_AGENT_RECOVER', 'reconnect or cleanup: what to do with checkpointed tasks at start\n(default reconnect)'],
 ]);
 
 const AGENT_VARIABLES = variables([
@@ -97,6 +103,7 @@ const AGENT_VARIABLES = variables([
   ['AGORA_KILL_GRACE_MS', 'SIGTERM-to-SIGKILL grace of a task kill (default 3000)'],
   ['AGORA_EXECUTOR_REGISTRATION_TIMEOUT_MS', 'a custom executor must subscribe within this (default 60000)'],
   ['AGORA_EXECUTOR_SHUTDOWN_GRACE_MS', 'an executor told to shut down is killed after this (default 5000)'],
+  ['AGORA_EXECUTOR_REREGISTRATION_TIMEOUT_MS', 'a recovered executor must subscribe again within this (default 2000)'],
   ['AGORA_SANDBOX_GC_DELAY_MS', "delete an ended task's sandbox after this, sooner when the disk fills\n(default 604800000, a week)"],
   ['AGORA_DISK_WATCH_INTERVAL_MS', 'how often sandboxes are checked for deletion (default 60000)'],
   ['AGORA_REGISTRATION_TIMEOUT_MS', 'wait for an answer to a registration (default 5000)'],
@@ -110,7 +117,8 @@ const AGENT_VARIABLES = variables([
 const COMMAND_HELP: Record<CommandName, string> = {
   master: `Usage: agora master [--port N] [--host ADDR]
 
-Runs a master in the foreground until SIGINT or SIGTERM.
+Runs a master in the foreground until SIGINT or SIGTERM. Start several against one
+DATABASE_URL and one NATS_URL for high availability: one leads, the others answer 307 to it.
 
 Options:
   --port N      HTTP port, 0 for any free port (default 5050, or AGORA_MASTER_PORT)
@@ -120,13 +128,17 @@ Environment:
 ${MASTER_SERVER_VARIABLES}
 ${MASTER_VARIABLES}`,
 
-  agent: `Usage: agora agent [--port N] [--host ADDR]
+  agent: `Usage: agora agent [--port N] [--host ADDR] [--recover MODE]
 
 Runs an agent in the foreground until SIGINT or SIGTERM. It registers with the master over NATS.
+Tasks of frameworks with checkpoint: true outlive the agent's process; the next one on the same
+work dir finds them again and re-registers with the same id.
 
 Options:
-  --port N      HTTP port, 0 for any free port (default 5051, or AGORA_AGENT_PORT)
-  --host ADDR   address to bind (default 0.0.0.0, or AGORA_AGENT_HOST)
+  --port N        HTTP port, 0 for any free port (default 5051, or AGORA_AGENT_PORT)
+  --host ADDR     address to bind (default 0.0.0.0, or AGORA_AGENT_HOST)
+  --recover MODE  reconnect: take back the tasks an earlier agent process checkpointed;
+                  cleanup: kill them and everything it left (default reconnect, or AGORA_AGENT_RECOVER)
 
 Environment:
 ${AGENT_SERVER_VARIABLES}

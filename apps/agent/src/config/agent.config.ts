@@ -1,6 +1,7 @@
 import { hostname as machineHostname } from 'node:os';
 import { IsIn, IsInt, IsIP, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { Env, FromEnv, IsHost, IsPort, loadConfig } from '@agora/nest-common';
+import { RECOVER_MODES, type RecoverMode } from '../recovery/recovery-plan';
 import { IsAttributeText, IsNatsUrl, IsNotBelow, IsResourceText } from './agent-validators';
 
 const MS = { message: 'must be a whole number of milliseconds' };
@@ -173,6 +174,26 @@ export class AgentConfig {
   @Min(0)
   @Max(86_400_000)
   readonly executorShutdownGraceMs: number = 5000;
+
+  /**
+   * How long a recovering agent waits for the custom executors of checkpointing frameworks to
+   * SUBSCRIBE again; those that do not are killed and their tasks lost (Mesos
+   * --executor_reregistration_timeout).
+   */
+  @FromEnv('AGORA_EXECUTOR_REREGISTRATION_TIMEOUT_MS')
+  @IsInt(MS)
+  @Min(1)
+  @Max(3_600_000)
+  readonly executorReregistrationTimeoutMs: number = 2000;
+
+  /**
+   * What a starting agent does with the tasks an earlier agent process checkpointed (Mesos
+   * --recover): `reconnect` takes them back and re-registers with the same id; `cleanup` kills
+   * them and everything else left over, and re-registers with no tasks (recovery/).
+   */
+  @FromEnv('AGORA_AGENT_RECOVER')
+  @IsIn(RECOVER_MODES, { message: 'must be reconnect or cleanup' })
+  readonly recover: RecoverMode = 'reconnect';
 }
 
 export function loadAgentConfig(

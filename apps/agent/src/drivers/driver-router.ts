@@ -1,5 +1,6 @@
 import { TaskStatusReason } from '@agora/protocol';
 import {
+  type RecoverableRun,
   type TaskDriver,
   type TaskExit,
   type TaskInspection,
@@ -60,6 +61,30 @@ export class TaskDriverRouter implements TaskDriver {
 
   async stats(containerId: string): Promise<TaskStats | undefined> {
     return this.owners.get(containerId)?.stats(containerId);
+  }
+
+  /**
+   * Hands a checkpointed run to the driver that started it. A driver that cannot recover (or is
+   * not there any more: no Docker engine) gives a run whose end is unknown, so its task is lost.
+   */
+  async recover(run: RecoverableRun): Promise<TaskInspection> {
+    const driver = run.driver === 'docker' ? ((await this.docker.unavailable()) === undefined ? this.docker.driver : undefined) : this.process;
+    if (driver?.recover === undefined || driver.name !== run.driver) {
+      return {
+        containerId: run.containerId,
+        pid: run.pid ?? 0,
+        startedAt: 0,
+        limited: false,
+        exit: {
+          kind: 'signaled',
+          signal: 'SIGKILL',
+          cause: { reason: TaskStatusReason.EXECUTOR_TERMINATED, message: `The ${run.driver} driver cannot recover the task's container`, lost: true },
+        },
+      };
+    }
+    const recovered = await driver.recover(run);
+    this.owners.set(run.containerId, driver);
+    return recovered;
   }
 
   private async driverFor(launch: TaskLaunch): Promise<TaskDriver> {

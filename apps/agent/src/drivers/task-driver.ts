@@ -17,7 +17,10 @@
  * - `destroy` kills whatever is left at once and releases what the driver holds for the
  *   container (cgroups, handles); afterwards the id is unknown. It is idempotent.
  * - `inspect` and `stats` only read.
- * The next issue adds `recover` (find runs of a previous agent process again).
+ * - `recover` (optional) takes over a run a previous agent process started, from what it
+ *   checkpointed; afterwards the id is known as if `start` had returned it. It never rejects for
+ *   a run that is gone: the inspection then carries the exit (from the exit file) or an exit
+ *   whose cause is `lost` (the status cannot be known).
  */
 import type { CommandInfo, ContainerInfo, TaskStatusReason } from '@agora/protocol';
 
@@ -53,6 +56,27 @@ export interface TaskLaunch {
   readonly container?: ContainerInfo;
   /** Whose container this is, so a driver can label it and find it again after a restart. */
   readonly owner?: TaskOwner;
+  /**
+   * Set for tasks of checkpointing frameworks: the file the task's exit status is written to
+   * even when the agent is down at the time (process driver, through agora-launcher).
+   */
+  readonly exitFile?: string;
+}
+
+/** What a recovering agent knows of a run an earlier agent process started (recovery/). */
+export interface RecoverableRun {
+  /** The driver that started it (`process`, `docker`). */
+  readonly driver: string;
+  readonly containerId: string;
+  readonly pid?: number;
+  /** The process's start time (/proc/<pid>/stat field 22), so a recycled pid is not taken for it. */
+  readonly startTime?: number;
+  /** The boot the run was started in (/proc/sys/kernel/random/boot_id): after a reboot it is gone. */
+  readonly bootId?: string;
+  readonly exitFile?: string;
+  /** The run's sandbox, where a recovered container's output goes on being copied. */
+  readonly sandbox?: string;
+  readonly owner?: TaskOwner;
 }
 
 export interface TaskOwner {
@@ -71,6 +95,11 @@ export interface TaskOwner {
 export interface TaskEndCause {
   readonly reason: TaskStatusReason;
   readonly message: string;
+  /**
+   * The run ended while no agent watched it and how is unknown: the task is reported lost
+   * (TASK_GONE for partition-aware frameworks, else TASK_LOST), not failed.
+   */
+  readonly lost?: boolean;
 }
 
 /** How a task's main process ended. */
@@ -88,6 +117,8 @@ export interface TaskInspection {
   readonly exit?: TaskExit;
   /** Whether resource limits are enforced (cgroups were available). */
   readonly limited: boolean;
+  /** The main process's start time in clock ticks since boot, when the driver knows it (checkpointed). */
+  readonly startTime?: number;
 }
 
 /** Resource usage, named as in Mesos's ResourceStatistics; fields a driver cannot measure are absent. */
@@ -110,6 +141,7 @@ export interface TaskDriver {
   destroy(containerId: string): Promise<void>;
   inspect(containerId: string): TaskInspection | undefined;
   stats(containerId: string): Promise<TaskStats | undefined>;
+  recover?(run: RecoverableRun): Promise<TaskInspection>;
 }
 
 /** The injection token of the driver command tasks run with. */

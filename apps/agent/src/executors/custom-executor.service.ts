@@ -1,25 +1,28 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { AgoraBus } from '@agora/bus';
 import {
   type AgentInfo,
   type ExecutorCallOf,
   type ExecutorInfo,
   type KillTask,
+  isTerminalState,
   type RunTask,
   type TaskStatus,
   TaskStatusReason,
 } from '@agora/protocol';
 import { toV1 } from '@agora/resources';
 import { randomUUID } from 'node:crypto';
+import { CheckpointStore, type ExecutorCheckpoint, type RunCheckpoint } from '../checkpoint/checkpoint-store';
 import { Clock, type TimerHandle } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
-import { TASK_DRIVER, type TaskDriver, TaskStartError } from '../drivers/task-driver';
+import { readBootId } from '../drivers/process/proc-identity';
+import { TASK_DRIVER, type TaskDriver, type TaskInspection, TaskStartError } from '../drivers/task-driver';
 import { AgentProfile } from '../machine/agent-profile';
 import { AgentCounters } from '../metrics/agent-counters';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateManager } from '../status-updates/status-update-manager';
-import { hasCapability, type TaskRun } from '../tasks/task-run';
+import { hasCapability, type LaunchedFramework, type TaskRun } from '../tasks/task-run';
 import type { ExecutorConnection } from './executor-connection';
 import { executorEnvironment, mesosDuration } from './executor-environment';
 import { ExecutorCallError } from './executor-errors';
@@ -47,10 +50,14 @@ export const EXECUTOR_HEARTBEAT_INTERVAL_MS = 30 * 60_000;
  * the bus; the executor API's calls throw ExecutorCallError.
  */
 @Injectable()
-export class CustomExecutorService {
+export class CustomExecutorService implements OnModuleInit {
   private readonly logger = new Logger('executors');
   /** Set when the agent stops: executors that subscribe now are told to shut down. */
   private stopping = false;
+  /** Recovered executors not subscribed again yet, and what to call once they did (or ended). */
+  private readonly recovering = new Map<ExecutorRun, () => void>();
+  /** The checkpointed run of each checkpointing executor, rewritten with its tasks as they join. */
+  private readonly lastRun = new WeakMap<ExecutorRun, RunCheckpoint>();
 
   constructor(
     private readonly registry: ExecutorRegistry,
@@ -64,7 +71,15 @@ export class CustomExecutorService {
     private readonly clock: Clock,
     private readonly bus: AgoraBus,
     @Optional() private readonly counters?: AgentCounters,
+    @Optional() private readonly checkpoints?: CheckpointStore,
   ) {}
+
+  onModuleInit(): void {
+    // An executor that ended and whose tasks are all acknowledged needs no recovery.
+    this.registry.onRetired((run) => {
+      if (run.checkpointed === true) this.checkpoints?.removeExecutor(run.frameworkId, run.executorId, run.containerId);
+    });
+  }
 
   /** A `run-task` with TaskInfo.executor (the caller checked the agent can take it). */
   run(message: RunTask, agentId: string): void {
@@ -98,6 +113,12 @@ export class CustomExecutorService {
       finished: Promise.resolve(),
     };
     run.tasks.set(taskId, task);
+    if (launching && message.framework.checkpoint === true && this.checkpoints !== undefined) {
+      // Before the task's first update, so that its stream is journaled (checkpoint/).
+      this.checkpoints.writeFramework(message.framework);
+      run.checkpointed = true;
+    }
+    if (!launching && run.checkpointed === true && run.pid !== undefined) this.checkpoint(run);
     if (launching) {
       this.logger.log(`launching executor ${executorId} of framework ${frameworkId} in container ${run.containerId} for task ${taskId}`);
       const started = run;
@@ -135,6 +156,7 @@ export class CustomExecutorService {
     for (const timer of run.timers) timer.cancel();
     run.timers = [];
     this.logger.log(`executor ${run.executorId} of framework ${run.frameworkId} ${first ? 'subscribed' : 're-subscribed'}`);
+    this.recovered(run);
 
     const acknowledgements = (call.subscribe.unacknowledged_updates ?? []).map((u) => this.accept(run, u.status));
     const known = new Set((call.subscribe.unacknowledged_tasks ?? []).map((t) => t.task_id.value));
@@ -277,9 +299,20 @@ export class CustomExecutorService {
    * for executors with a longer grace of their own, and not at all for executors that are not
    * connected to hear it. Resolves once all ended.
    */
-  async stopAll(): Promise<void> {
+  async stopAll(options: { keepCheckpointed?: boolean } = {}): Promise<void> {
     this.stopping = true;
-    const runs = this.registry.executors().filter((run) => run.kind === 'custom');
+    let runs = this.registry.executors().filter((run) => run.kind === 'custom');
+    if (options.keepCheckpointed === true) {
+      // They keep running for the next agent process, which they subscribe to again
+      // (MESOS_CHECKPOINT=1): only their streams end, so that the HTTP server can close.
+      for (const run of runs.filter((r) => r.checkpointed === true && r.phase !== 'terminated')) {
+        for (const timer of run.timers) timer.cancel();
+        run.timers = [];
+        run.connection?.close();
+        run.connection = undefined;
+      }
+      runs = runs.filter((r) => r.checkpointed !== true);
+    }
     for (const run of runs) {
       run.silenced = true;
       for (const task of run.tasks.values()) task.silenced = true;
@@ -296,6 +329,107 @@ export class CustomExecutorService {
       );
     }
     await Promise.all(runs.map((run) => run.ended));
+  }
+
+  /**
+   * Takes back a custom executor an earlier agent process checkpointed (reference §5.4): its
+   * tasks (with the updates their journals hold) join the live set, its run is looked for by
+   * the driver, and it is given AGORA_EXECUTOR_REREGISTRATION_TIMEOUT_MS to SUBSCRIBE again
+   * (with its unacknowledged tasks and updates, as after any disconnection). One that is gone,
+   * or does not come back in time, is killed and its unfinished tasks are lost (TASK_GONE for
+   * partition-aware frameworks, else TASK_LOST). Resolves once it subscribed or was given up.
+   */
+  async adopt(framework: LaunchedFramework, checkpoint: ExecutorCheckpoint, journals: ReadonlyMap<string, readonly TaskStatus[]>): Promise<void> {
+    this.registry.rememberFramework(framework);
+    const run: ExecutorRun = {
+      ...newRun(framework.id.value, checkpoint.info),
+      containerId: checkpoint.run.containerId,
+      ...(checkpoint.run.sandbox !== undefined ? { directory: checkpoint.run.sandbox } : {}),
+      ...(checkpoint.run.pid !== undefined ? { pid: checkpoint.run.pid } : {}),
+      everSentTask: true,
+      checkpointed: true,
+    };
+    for (const info of checkpoint.tasks) {
+      const statuses = [...(journals.get(info.task_id.value) ?? [])];
+      const latest = statuses.at(-1);
+      run.tasks.set(info.task_id.value, {
+        frameworkId: run.frameworkId,
+        taskId: info.task_id.value,
+        info,
+        executorId: run.executorId,
+        containerId: run.containerId,
+        ...(run.directory !== undefined ? { directory: run.directory } : {}),
+        state: latest?.state ?? 'TASK_STAGING',
+        phase: latest !== undefined && isTerminalState(latest.state) ? 'terminated' : 'running',
+        statuses,
+        silenced: false,
+        finished: Promise.resolve(),
+      });
+    }
+    this.registry.add(run);
+    this.lastRun.set(run, checkpoint.run);
+    const lost = hasCapability(framework, 'PARTITION_AWARE') ? 'TASK_GONE' : 'TASK_LOST';
+    const found: TaskInspection | undefined =
+      this.driver.recover === undefined
+        ? undefined
+        : await this.driver.recover({ ...checkpoint.run }).catch((e: unknown) => {
+            this.logger.error(`executor ${run.executorId} of framework ${run.frameworkId} cannot be recovered: ${(e as Error).message}`);
+            return undefined;
+          });
+    if (found === undefined || found.exit !== undefined) {
+      run.phase = 'terminating';
+      run.termination = { state: lost, reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'The executor ended while the agent was down' };
+      await this.driver.destroy(run.containerId);
+      this.reporter.ended(run, found?.exit, { agentStopping: false });
+      return;
+    }
+    const settled = new Promise<void>((resolve) => this.recovering.set(run, resolve));
+    const timeout = this.config.executorReregistrationTimeoutMs;
+    run.timers.push(
+      this.clock.after(timeout, () => {
+        if (run.phase !== 'registering') return;
+        this.logger.warn(`killing executor ${run.executorId} of framework ${run.frameworkId}: it did not subscribe again within ${timeout} ms of the agent's recovery`);
+        run.phase = 'terminating';
+        run.termination = { state: lost, reason: TaskStatusReason.EXECUTOR_REREGISTRATION_TIMEOUT, message: `Executor did not re-register within ${mesosDuration(timeout)}` };
+        this.recovered(run);
+        this.destroy(run);
+      }),
+    );
+    run.ended = (async () => {
+      const exit = await this.driver.wait(run.containerId);
+      await this.driver.destroy(run.containerId);
+      this.recovered(run);
+      this.reporter.ended(run, exit, { agentStopping: this.stopping });
+    })().catch((e: unknown) => this.logger.error(`executor ${run.executorId}: ${(e as Error).message}`));
+    await settled;
+  }
+
+  /** A recovered executor subscribed again, or was given up: recovery need not wait for it any more. */
+  private recovered(run: ExecutorRun): void {
+    this.recovering.get(run)?.();
+    this.recovering.delete(run);
+  }
+
+  /** executor.json: the executor, its run and its tasks (rewritten as tasks join it). */
+  private checkpoint(run: ExecutorRun, started?: { inspection: TaskInspection; bootId?: string; exitFile?: string }): void {
+    if (this.checkpoints === undefined) return;
+    const previous = started === undefined ? this.lastRun.get(run) : undefined;
+    const runCheckpoint: RunCheckpoint = previous ?? {
+      driver: run.info.container?.type === 'DOCKER' ? 'docker' : 'process',
+      containerId: run.containerId,
+      executorId: run.executorId,
+      ...(run.directory !== undefined ? { sandbox: run.directory } : {}),
+      ...(started !== undefined ? { pid: started.inspection.pid } : {}),
+      ...(started?.inspection.startTime !== undefined ? { startTime: started.inspection.startTime } : {}),
+      ...(started?.bootId !== undefined ? { bootId: started.bootId } : {}),
+      ...(started?.exitFile !== undefined ? { exitFile: started.exitFile } : {}),
+    };
+    this.lastRun.set(run, runCheckpoint);
+    try {
+      this.checkpoints.writeExecutor(run.frameworkId, run.executorId, { info: run.info, run: runCheckpoint, tasks: [...run.tasks.values()].map((t) => t.info) });
+    } catch (e) {
+      this.logger.error(`executor ${run.executorId}: could not checkpoint it: ${(e as Error).message}`);
+    }
   }
 
   /** Starts the executor's container and watches it until it ends; every way out ends the run. */
@@ -340,6 +474,8 @@ export class CustomExecutorService {
     });
     if (skipped.length > 0) this.logger.warn(`executor ${run.executorId}: variables without a plain value are not set: ${skipped.join(', ')}`);
     if ((command.uris ?? []).length > 0) this.logger.warn(`executor ${run.executorId}: fetching CommandInfo.uris is not supported yet; they are ignored`);
+    const exitFile = run.checkpointed === true && run.info.container?.type !== 'DOCKER' ? this.checkpoints?.prepareExitFile(run.containerId) : undefined;
+    const bootId = run.checkpointed === true ? await readBootId() : undefined;
     try {
       const started = await this.driver.start({
         containerId: run.containerId,
@@ -353,8 +489,10 @@ export class CustomExecutorService {
         limits: {},
         ...(run.info.container !== undefined ? { container: run.info.container } : {}),
         owner: { agentId, frameworkId: run.frameworkId, executorId: run.executorId },
+        ...(exitFile !== undefined ? { exitFile } : {}),
       });
       run.pid = started.pid;
+      if (run.checkpointed === true) this.checkpoint(run, { inspection: started, bootId, exitFile });
     } catch (e) {
       const reason = e instanceof TaskStartError && e.reason !== undefined ? e.reason : TaskStatusReason.CONTAINER_LAUNCH_FAILED;
       this.failLaunch(run, `Failed to launch container: ${(e as Error).message}`, reason);

@@ -72,6 +72,8 @@ export interface ExecutorRun {
    * acknowledge them (tasks/task-run.ts).
    */
   silenced: boolean;
+  /** Its framework checkpoints and it is on disk (checkpoint/): it survives an agent restart. */
+  checkpointed?: boolean;
   /** Settles once the executor's container ended and was destroyed. */
   ended: Promise<void>;
 }

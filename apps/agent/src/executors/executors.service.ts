@@ -1,9 +1,11 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import type { FrameworkToExecutor, KillTask, RunTask, RunTaskGroup } from '@agora/protocol';
+import type { FrameworkToExecutor, KillTask, RunTask, RunTaskGroup, TaskStatus } from '@agora/protocol';
+import type { ExecutorCheckpoint } from '../checkpoint/checkpoint-store';
 import { AgentCounters } from '../metrics/agent-counters';
 import { AgentSession } from '../session/agent-session';
 import { StatusUpdateManager } from '../status-updates/status-update-manager';
 import { TaskRegistry } from '../tasks/task-registry';
+import type { LaunchedFramework } from '../tasks/task-run';
 import { CustomExecutorService } from './custom-executor.service';
 import { DefaultExecutorService } from './default-executor.service';
 import { ExecutorRegistry } from './executor-registry';
@@ -111,12 +113,21 @@ export class ExecutorsService {
     return true;
   }
 
-  /** The agent stops (or was shut down): every executor ends without status updates. */
-  async stopAll(why: string): Promise<void> {
+  /**
+   * The agent stops (or was shut down): every executor ends without status updates. With
+   * `keepCheckpointed` (a graceful stop), custom executors of checkpointing frameworks are left
+   * running for the next agent process to recover (task groups are not recovered: they end).
+   */
+  async stopAll(why: string, options: { keepCheckpointed?: boolean } = {}): Promise<void> {
     this.stopped = true;
     const count = this.registry.executors().length;
-    if (count > 0) this.logger.log(`${why}: shutting down ${count} executor(s)`);
-    await Promise.all([this.custom.stopAll(), this.defaults.stopAll()]);
+    if (count > 0) this.logger.log(`${why}: shutting down ${count} executor(s)${options.keepCheckpointed === true ? ', but those of checkpointing frameworks' : ''}`);
+    await Promise.all([this.custom.stopAll(options), this.defaults.stopAll()]);
+  }
+
+  /** Recovery: a custom executor an earlier agent process checkpointed (CustomExecutorService.adopt). */
+  adoptCustom(framework: LaunchedFramework, checkpoint: ExecutorCheckpoint, journals: ReadonlyMap<string, readonly TaskStatus[]>): Promise<void> {
+    return this.custom.adopt(framework, checkpoint, journals);
   }
 
   /** The agent id when the tasks may be taken; undefined (logged) when they are ignored. */

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AgoraBus, InProcessTransport } from '@agora/bus';
+import type { DrainService } from '../drain/drain.service';
 import type { ExecutorsService } from '../executors/executors.service';
 import type { RegistrationService } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
@@ -41,6 +42,8 @@ function harness() {
     shutdownExecutor: jest.fn(() => false),
     frameworkMessage: jest.fn(() => false),
   };
+  // Not draining unless a test says so.
+  const drains = { refuses: jest.fn(() => false), drain: jest.fn() };
   const inbox = new MasterInbox(
     bus,
     session,
@@ -48,6 +51,7 @@ function harness() {
     tasks as unknown as CommandExecutorService,
     statusUpdates as unknown as StatusUpdateManager,
     executors as unknown as ExecutorsService,
+    drains as unknown as DrainService,
   );
   inbox.onModuleInit();
   inbox.start();
@@ -55,7 +59,7 @@ function harness() {
   identified('a-S1');
   const run = (epoch: number): void =>
     master.toAgent('a-S1', 'run-task', { epoch, framework: { id: { value: 'f' }, user: 'u', name: 'n' }, task: { name: 't', task_id: { value: 't' }, agent_id: { value: 'a-S1' } } });
-  return { master, session, registration, tasks, statusUpdates, executors, inbox, run, transport };
+  return { master, session, registration, tasks, statusUpdates, executors, drains, inbox, run, transport };
 }
 
 describe('MasterInbox', () => {
@@ -105,6 +109,22 @@ describe('MasterInbox', () => {
     expect(h.executors.shutdownFramework).toHaveBeenCalledWith('f');
     expect(h.tasks.shutdownFramework).toHaveBeenCalledWith('f');
     for (const fn of [h.tasks.run, h.tasks.kill, h.tasks.shutdownExecutor, h.tasks.frameworkMessage]) expect(fn).not.toHaveBeenCalled();
+    await h.transport.close();
+  });
+
+  it('hands drain to the drain service, which may refuse launches while draining', async () => {
+    const h = harness();
+    const fw = { value: 'f' };
+    h.master.toAgent('a-S1', 'drain', { epoch: 1, config: { max_grace_period: { nanoseconds: 1e9 }, mark_gone: false } });
+    await turns();
+    expect(h.drains.drain).toHaveBeenCalledWith({ epoch: 1, config: { max_grace_period: { nanoseconds: 1e9 }, mark_gone: false } });
+    h.drains.refuses.mockReturnValue(true);
+    h.run(1);
+    h.master.toAgent('a-S1', 'run-task-group', { epoch: 1, framework: { id: fw, user: 'u', name: 'n' }, executor: { executor_id: { value: 'd' }, type: 'DEFAULT', framework_id: fw }, task_group: { tasks: [{ name: 't', task_id: { value: 'g' }, agent_id: { value: 'a-S1' } }] } });
+    await turns();
+    expect(h.drains.refuses).toHaveBeenCalledTimes(2);
+    expect(h.tasks.run).not.toHaveBeenCalled();
+    expect(h.executors.runGroup).not.toHaveBeenCalled();
     await h.transport.close();
   });
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AgoraBus, type BusSubscription, type Received } from '@agora/bus';
+import { DrainService } from '../drain/drain.service';
 import { ExecutorsService } from '../executors/executors.service';
 import { RegistrationService } from '../registration/registration.service';
 import { AgentSession } from '../session/agent-session';
@@ -26,6 +27,7 @@ export class MasterInbox implements OnModuleInit {
     private readonly tasks: CommandExecutorService,
     private readonly statusUpdates: StatusUpdateManager,
     private readonly executors: ExecutorsService,
+    private readonly drains: DrainService,
   ) {}
 
   onModuleInit(): void {
@@ -70,10 +72,12 @@ export class MasterInbox implements OnModuleInit {
         return;
       // Custom executors and task groups go to executors/, command tasks to tasks/.
       case 'run-task':
+        if (this.drains.refuses(received.message)) return;
         if (this.executors.takes(received.message)) this.executors.run(received.message);
         else this.tasks.run(received.message);
         return;
       case 'run-task-group':
+        if (this.drains.refuses(received.message)) return;
         this.executors.runGroup(received.message);
         return;
       case 'kill-task':
@@ -97,6 +101,9 @@ export class MasterInbox implements OnModuleInit {
         if (!this.executors.frameworkMessage(received.message)) {
           this.tasks.frameworkMessage(received.message.framework_id.value, received.message.executor_id.value);
         }
+        return;
+      case 'drain':
+        this.drains.drain(received.message);
         return;
       case 'shutdown':
         void this.registration.shutdown(received.message.message).catch((e: unknown) => this.failed('shutdown', e));

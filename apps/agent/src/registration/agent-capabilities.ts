@@ -1,5 +1,5 @@
 /**
- * What the agent advertises (reference §5.2); the resource-provider, draining and volume ones
+ * What the agent advertises (reference §5.2); the resource-provider and volume ones
  * come later. Shared with the agent simulator (apps/sim), which must look like a real agent.
  */
-export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS'];
+export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS', 'AGENT_DRAINING'];

@@ -8,6 +8,7 @@ import type { ReregisterAgent } from '@agora/protocol';
 import { Resources, toV1 } from '@agora/resources';
 import { FakeClock } from '../clock/fake-clock';
 import { loadAgentConfig } from '../config/agent.config';
+import { DrainService } from '../drain/drain.service';
 import { ExecutorRegistry } from '../executors/executor-registry';
 import type { ExecutorsService } from '../executors/executors.service';
 import { MasterInbox } from '../inbox/master-inbox';
@@ -50,7 +51,9 @@ async function harness(random = 0.5) {
   const executors = { takes: () => false, kill: () => false, shutdownExecutor: () => false, frameworkMessage: () => false, shutdownFramework: () => undefined, stopAll: async () => undefined };
   const executorService = executors as unknown as ExecutorsService;
   const registration = new RegistrationService(bus, session, clock, config, profile, { value: '0.1.0' }, meta, statusUpdates, tasks, registry, executorService, new ExecutorRegistry());
-  const inbox = new MasterInbox(bus, session, registration, tasks, statusUpdates, executorService);
+  const executorRegistry = new ExecutorRegistry();
+  const drains = new DrainService(bus, session, clock, statusUpdates, tasks, executorService, registry, executorRegistry);
+  const inbox = new MasterInbox(bus, session, registration, tasks, statusUpdates, executorService, drains);
   inbox.onModuleInit();
   inbox.start();
   const step = async (ms: number): Promise<void> => {
@@ -95,7 +98,7 @@ describe('RegistrationService', () => {
     expect(master.registrations[0]).toEqual({
       agent_info: { hostname: 'host-1', port: 5099, resources: toV1(RESOURCES), attributes: [{ name: 'rack', type: 'TEXT', text: { value: 'r1' } }] },
       version: '0.1.0',
-      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS'],
+      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'TASK_RESOURCE_LIMITS', 'AGENT_DRAINING'],
       ip: '127.0.0.1',
       // This process's registration session: the same in every attempt it makes.
       session: h.session.instance,

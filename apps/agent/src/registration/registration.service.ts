@@ -84,6 +84,9 @@ export class RegistrationService {
         this.logger.log(`the resources changed since this agent was ${meta.id}: joining as a new agent`);
       }
     }
+    // NATS drops what is sent while a connection is down (a launch, a kill): re-registering
+    // lets the master reconcile it (reference §5.2), as a broken Mesos link would.
+    this.bus.onReconnect(() => this.reregister('the bus connection was lost and is back'));
     this.begin();
   }
 
@@ -249,7 +252,8 @@ export class RegistrationService {
       .flatMap((f) => [...f.runs.values()].filter((run) => !run.silenced).map((run) => ({ framework: f.info, task: this.agentTask(run) })));
     const live = reregisteringExecutors(this.executorRegistry);
     const { message, omitted } = buildReregistration(
-      { agent_info: { ...this.agentInfo(), id: { value: agentId } }, version: this.version.value, capabilities: AGENT_CAPABILITIES, ip: this.profile.ip },
+      // The session tells the master whether this is the process it admitted last (reference §5.3).
+      { agent_info: { ...this.agentInfo(), id: { value: agentId } }, version: this.version.value, capabilities: AGENT_CAPABILITIES, ip: this.profile.ip, session: this.session.instance },
       tasks,
       MAX_BUS_MESSAGE_BYTES - live.bytes,
     );
@@ -279,7 +283,8 @@ export class RegistrationService {
   }
 }
 
-function sameResources(stored: unknown, profile: AgentProfile): boolean {
+/** Whether the stored resources are this agent's (else it is a different agent: a new id, no recovery). */
+export function sameResources(stored: unknown, profile: AgentProfile): boolean {
   try {
     return fromV1(stored).equals(profile.resources);
   } catch {

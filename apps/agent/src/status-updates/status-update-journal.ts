@@ -1,9 +1,9 @@
 /**
  * The seam for checkpointing status updates (DESIGN §7, reference §5.4). Mesos writes every
  * update and acknowledgement of a checkpointing framework to `meta/.../task.updates` before
- * acting on it, so a restarted agent resends what was never acknowledged. The checkpoint issue
- * replaces InMemoryJournal with one that appends to disk; the manager already calls it at the
- * two points that matter.
+ * acting on it, so a restarted agent resends what was never acknowledged. The agent uses
+ * CheckpointingJournal (checkpoint/), which appends to disk for checkpointing frameworks;
+ * InMemoryJournal serves tests of the manager alone.
  */
 import { Injectable } from '@nestjs/common';
 import type { TaskStatus } from '@agora/protocol';

@@ -10,6 +10,9 @@ import { type AckOutcome, StatusUpdateStream } from './status-update-stream';
 /** A stream whose terminal update was acknowledged: the task may be forgotten. */
 export type StreamClosedListener = (frameworkId: string, taskId: string) => void;
 
+/** Rewrites a new update before it is queued (a drain marks kills, drain/drain.service.ts). */
+export type UpdateDecorator = (frameworkId: string, status: TaskStatus & { uuid: string }) => TaskStatus & { uuid: string };
+
 /** Every update offered to `update`: `accepted` is false when it was dropped (a duplicate). */
 export type UpdateListener = (frameworkId: string, status: TaskStatus, accepted: boolean) => void;
 
@@ -49,6 +52,7 @@ export class StatusUpdateManager {
   /** Heads to send at the end of this tick. */
   private readonly dueHeads = new Set<Entry>();
   private paused = true;
+  private decorator?: UpdateDecorator;
 
   constructor(
     private readonly bus: AgoraBus,
@@ -67,8 +71,14 @@ export class StatusUpdateManager {
     this.updateListeners.push(listener);
   }
 
+  /** Every new update passes through `decorator` before it is queued and journaled (one at a time). */
+  decorate(decorator: UpdateDecorator): void {
+    this.decorator = decorator;
+  }
+
   /** Queues an update (it must carry a uuid); sent now if it is the head and the agent is registered. */
-  update(frameworkId: string, status: TaskStatus & { uuid: string }): void {
+  update(frameworkId: string, original: TaskStatus & { uuid: string }): void {
+    const status = this.decorator?.(frameworkId, original) ?? original;
     const k = key(frameworkId, status.task_id.value);
     let entry = this.streams.get(k);
     if (entry === undefined) {
@@ -84,6 +94,22 @@ export class StatusUpdateManager {
     this.journal.recordUpdate(frameworkId, status);
     if (entry.stream.head() === status) this.sendHeadSoon(entry);
     else if (isTerminalState(status.state) && entry.sentLatest !== undefined && !isTerminalState(entry.sentLatest)) this.announceLatest(entry);
+  }
+
+  /**
+   * Puts back the unacknowledged updates a previous agent process journaled (recovery): queued
+   * in their order, not journaled again, sent once the agent is registered.
+   */
+  restore(frameworkId: string, pending: readonly (TaskStatus & { uuid: string })[]): void {
+    for (const status of pending) {
+      const k = key(frameworkId, status.task_id.value);
+      let entry = this.streams.get(k);
+      if (entry === undefined) {
+        entry = { stream: new StatusUpdateStream(frameworkId, status.task_id.value), interval: this.config.statusUpdateRetryMinMs };
+        this.streams.set(k, entry);
+      }
+      entry.stream.enqueue(status);
+    }
   }
 
   /** The scheduler's acknowledgement, forwarded by the master. Unknown and duplicate ones are ignored. */

@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import {
+  isTerminalState,
   type KillPolicy,
+  type TaskInfo,
+  type TaskStatus,
   type KillTask,
   type RunTask,
   type TaskState,
@@ -8,9 +11,11 @@ import {
   type TaskStatusSource,
 } from '@agora/protocol';
 import { randomUUID } from 'node:crypto';
+import { CheckpointStore, type RunCheckpoint } from '../checkpoint/checkpoint-store';
 import { Clock } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
-import { TASK_DRIVER, type TaskDriver, TaskStartError } from '../drivers/task-driver';
+import { readBootId } from '../drivers/process/proc-identity';
+import { type RecoverableRun, TASK_DRIVER, type TaskDriver, type TaskExit, type TaskInspection, TaskStartError } from '../drivers/task-driver';
 import { HealthCheckService } from '../health-checks/health-checks.service';
 import { AgentCounters } from '../metrics/agent-counters';
 import { SandboxService } from '../sandbox/sandbox.service';
@@ -20,11 +25,19 @@ import { taskEnvironment } from './command-environment';
 import { launchRefusal } from './launch-support';
 import { taskLimits, taskRequests } from './task-limits';
 import { TaskRegistry } from './task-registry';
-import { hasCapability, type TaskRun } from './task-run';
+import { hasCapability, type LaunchedFramework, type TaskRun } from './task-run';
 import { exitMessage, taskStatus, terminalStateOf } from './task-statuses';
 
 /** Statuses kept per task for /state; a task produces a handful, this only bounds a runaway. */
 const MAX_STATUSES_PER_TASK = 50;
+
+/** A checkpointed task as recovery hands it over (recovery/recovery.service.ts). */
+export interface AdoptedTask {
+  readonly info: TaskInfo;
+  readonly run: RunCheckpoint;
+  /** Its updates from the journal, oldest first. */
+  readonly statuses: readonly TaskStatus[];
+}
 
 interface UpdateOptions {
   readonly source?: TaskStatusSource;
@@ -57,11 +70,16 @@ export class CommandExecutorService implements OnModuleInit {
     private readonly clock: Clock,
     @Optional() private readonly healthChecks?: HealthCheckService,
     @Optional() private readonly counters?: AgentCounters,
+    @Optional() private readonly checkpoints?: CheckpointStore,
   ) {}
 
   onModuleInit(): void {
     // The scheduler has seen how the task ended: it leaves the live set (its sandbox stays).
     this.statusUpdates.onStreamClosed((frameworkId, taskId) => this.registry.complete(frameworkId, taskId));
+    // A task that is over needs no recovery: its checkpoint goes.
+    this.registry.onCompleted((run) => {
+      if (run.checkpointed === true) this.checkpoints?.removeTask(run.frameworkId, run.taskId, run.containerId);
+    });
   }
 
   /** `run-task`. A task id the agent already holds is ignored: the master never reuses one. */
@@ -91,6 +109,7 @@ export class CommandExecutorService implements OnModuleInit {
       finished: Promise.resolve(),
     };
     this.registry.add(run);
+    if (message.framework.checkpoint === true) this.checkpointLaunch(run, message.framework);
     this.logger.log(`launching task ${taskId} of framework ${frameworkId} in container ${run.containerId}`);
     run.finished = this.launch(run, agentId).catch((e: unknown) => {
       this.logger.error(`task ${taskId}: ${(e as Error).message}`, (e as Error).stack);
@@ -155,14 +174,94 @@ export class CommandExecutorService implements OnModuleInit {
 
   /**
    * Kills every task without status updates and resolves once all have ended: the agent is
-   * stopping (or the master shut it down). No new tasks start afterwards.
+   * shut down (by the master, `--recover=cleanup`, a test's teardown). No new tasks start
+   * afterwards (unless `keepAccepting`: `--recover=cleanup` kills the old tasks and goes on).
+   * With `keepCheckpointed`, the tasks of checkpointing frameworks are left running (a graceful
+   * agent stop, as Mesos: the next agent process recovers them); they are only let go.
    */
-  async killAll(why: string): Promise<void> {
-    this.stopped = true;
-    const runs = this.registry.runs();
+  async killAll(why: string, options: { keepCheckpointed?: boolean; keepAccepting?: boolean } = {}): Promise<void> {
+    if (options.keepAccepting !== true) this.stopped = true;
+    const all = this.registry.runs();
+    const runs = options.keepCheckpointed === true ? all.filter((run) => run.checkpointed !== true) : all;
     if (runs.length > 0) this.logger.log(`${why}: killing ${runs.length} task(s)`);
+    if (runs.length < all.length) this.logger.log(`${why}: leaving ${all.length - runs.length} task(s) of checkpointing frameworks running for the next agent process`);
     for (const run of runs) this.silence(run);
     await Promise.all(runs.map((run) => run.finished));
+  }
+
+  /**
+   * Takes a task of a previous agent process back (recovery/): its updates were restored into
+   * the status-update manager already; here it joins the live set and, unless its terminal
+   * update was sent before, its run is recovered by its driver and watched to its end. A run
+   * that ended while the agent was down is reported now, with its exit status when the exit
+   * file holds it, else lost (TASK_GONE / TASK_LOST, REASON_EXECUTOR_TERMINATED).
+   */
+  async adopt(framework: LaunchedFramework, recovered: AdoptedTask): Promise<TaskRun> {
+    this.registry.rememberFramework(framework);
+    const latest = recovered.statuses.at(-1);
+    const run: TaskRun = {
+      frameworkId: framework.id.value,
+      taskId: recovered.info.task_id.value,
+      info: recovered.info,
+      executorId: recovered.run.executorId,
+      containerId: recovered.run.containerId,
+      ...(recovered.run.sandbox !== undefined ? { directory: recovered.run.sandbox } : {}),
+      ...(recovered.run.pid !== undefined ? { pid: recovered.run.pid } : {}),
+      state: latest?.state ?? 'TASK_STAGING',
+      phase: 'running',
+      statuses: [...recovered.statuses],
+      silenced: false,
+      checkpointed: true,
+      finished: Promise.resolve(),
+    };
+    this.registry.add(run);
+    if (latest !== undefined && isTerminalState(latest.state)) {
+      // It ended and said so before the agent went: only the (restored) update is left to deliver.
+      run.phase = 'terminated';
+      return run;
+    }
+    const recoverable: RecoverableRun = { ...recovered.run };
+    let inspection: TaskInspection;
+    try {
+      if (this.driver.recover === undefined) throw new Error(`the ${this.driver.name} driver cannot recover runs`);
+      inspection = await this.driver.recover(recoverable);
+    } catch (e) {
+      // Nothing can be known of the run any more: the task is lost, the agent starts anyway.
+      const message = `The agent could not recover the task's run: ${(e as Error).message}`;
+      const cause = { reason: TaskStatusReason.EXECUTOR_TERMINATED, message, lost: true };
+      inspection = { containerId: run.containerId, pid: run.pid ?? 0, startedAt: 0, limited: false, exit: { kind: 'signaled', signal: 'SIGKILL', cause } };
+    }
+    run.finished = this.supervise(run, inspection).catch((e: unknown) => {
+      this.logger.error(`task ${run.taskId}: ${(e as Error).message}`, (e as Error).stack);
+      if (run.phase !== 'terminated') this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'Executor terminated' });
+    });
+    return run;
+  }
+
+  /** Checkpoints a task of a checkpointing framework before its first update (see CheckpointStore). */
+  private checkpointLaunch(run: TaskRun, framework: LaunchedFramework): void {
+    if (this.checkpoints === undefined) return;
+    try {
+      this.checkpoints.writeFramework(framework);
+      this.checkpoints.writeTask(run.frameworkId, run.taskId, { info: run.info, run: this.runCheckpoint(run) });
+      run.checkpointed = true;
+    } catch (e) {
+      // The task still runs; a restarted agent will not know it (and kills it as a leftover).
+      this.logger.error(`task ${run.taskId}: could not checkpoint it: ${(e as Error).message}`);
+    }
+  }
+
+  private runCheckpoint(run: TaskRun, started?: TaskInspection, bootId?: string, exitFile?: string): RunCheckpoint {
+    return {
+      driver: run.info.container?.type === 'DOCKER' ? 'docker' : 'process',
+      containerId: run.containerId,
+      executorId: run.executorId,
+      ...(run.directory !== undefined ? { sandbox: run.directory } : {}),
+      ...(started !== undefined ? { pid: started.pid } : {}),
+      ...(started?.startTime !== undefined ? { startTime: started.startTime } : {}),
+      ...(bootId !== undefined ? { bootId } : {}),
+      ...(exitFile !== undefined ? { exitFile } : {}),
+    };
   }
 
   /** Launch flow of one task; every way out reaches a terminal state. */
@@ -194,8 +293,11 @@ export class CommandExecutorService implements OnModuleInit {
     if (run.info.max_completion_time !== undefined) {
       this.logger.warn(`task ${run.taskId}: max_completion_time is not supported yet; it is ignored`);
     }
+    const exitFile = run.checkpointed === true && run.info.container?.type !== 'DOCKER' ? this.checkpoints?.prepareExitFile(run.containerId) : undefined;
+    const bootId = run.checkpointed === true ? await readBootId() : undefined;
+    let started: TaskInspection;
     try {
-      const started = await this.driver.start({
+      started = await this.driver.start({
         containerId: run.containerId,
         command,
         env,
@@ -208,6 +310,7 @@ export class CommandExecutorService implements OnModuleInit {
         requested: taskRequests(run.info),
         container: run.info.container,
         owner: { agentId, frameworkId: run.frameworkId, executorId: run.executorId, taskId: run.taskId },
+        ...(exitFile !== undefined ? { exitFile } : {}),
       });
       run.pid = started.pid;
     } catch (e) {
@@ -218,15 +321,34 @@ export class CommandExecutorService implements OnModuleInit {
       this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason, message: (e as Error).message });
       return;
     }
+    if (run.checkpointed === true && this.checkpoints !== undefined) {
+      // On disk before TASK_RUNNING is sent: a restarted agent finds the run it reports.
+      try {
+        this.checkpoints.writeTask(run.frameworkId, run.taskId, { info: run.info, run: this.runCheckpoint(run, started, bootId, exitFile) });
+      } catch (e) {
+        this.logger.error(`task ${run.taskId}: could not checkpoint its run: ${(e as Error).message}`);
+      }
+    }
     run.phase = 'running';
     this.update(run, 'TASK_RUNNING');
     this.watchHealth(run, sandbox.directory, env);
     // A kill that arrived while the process was being started acts now.
     const early = pendingKill(run);
     if (early !== undefined) this.beginKill(run, early.graceMs, true);
-    const exit = await this.driver.wait(run.containerId);
+    await this.supervise(run);
+  }
+
+  /** Waits for a running task's end (`recovered`: a run taken over at recovery) and reports it. */
+  private async supervise(run: TaskRun, recovered?: TaskInspection): Promise<void> {
+    const exit: TaskExit = recovered?.exit ?? (await this.driver.wait(run.containerId));
     await this.driver.destroy(run.containerId);
     this.logger.log(`task ${run.taskId}: ${exit.cause?.message ?? exitMessage(exit)}`);
+    if (exit.cause?.lost === true) {
+      const framework = this.registry.framework(run.frameworkId)?.info;
+      const state: TaskState = framework !== undefined && hasCapability(framework, 'PARTITION_AWARE') ? 'TASK_GONE' : 'TASK_LOST';
+      this.finish(run, state, { source: 'SOURCE_AGENT', reason: exit.cause.reason, message: exit.cause.message });
+      return;
+    }
     if (exit.cause !== undefined && pendingKill(run) === undefined) {
       // The driver knows better than the exit status (a memory limit, a lost container): the
       // agent reports it, as Mesos's agent reports a container limitation.

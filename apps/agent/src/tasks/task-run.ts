@@ -33,6 +33,8 @@ export interface TaskRun {
    * and nobody would acknowledge them (Mesos sends nothing for a terminating framework).
    */
   silenced: boolean;
+  /** Its framework checkpoints and the task is on disk (checkpoint/): it survives an agent restart. */
+  checkpointed?: boolean;
   /** Settles when the launch flow is over: the task ended and its container was destroyed. */
   finished: Promise<void>;
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CheckpointModule } from '../checkpoint/checkpoint.module';
 import { DriversModule } from '../drivers/drivers.module';
 import { HealthChecksModule } from '../health-checks/health-checks.module';
 import { SandboxService } from '../sandbox/sandbox.service';
@@ -7,7 +8,7 @@ import { CommandExecutorService } from './command-executor.service';
 import { TaskRegistry } from './task-registry';
 
 @Module({
-  imports: [DriversModule, StatusUpdatesModule, HealthChecksModule],
+  imports: [DriversModule, StatusUpdatesModule, HealthChecksModule, CheckpointModule],
   providers: [TaskRegistry, CommandExecutorService, SandboxService],
   exports: [TaskRegistry, CommandExecutorService],
 })

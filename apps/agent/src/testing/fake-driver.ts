@@ -1,4 +1,4 @@
-import { type TaskDriver, type TaskExit, type TaskInspection, type TaskLaunch, TaskStartError, type TaskStats, UnknownContainerError } from '../drivers/task-driver';
+import { type RecoverableRun, type TaskDriver, type TaskExit, type TaskInspection, type TaskLaunch, TaskStartError, type TaskStats, UnknownContainerError } from '../drivers/task-driver';
 
 interface FakeRun {
   readonly launch: TaskLaunch;
@@ -20,6 +20,9 @@ export class FakeDriver implements TaskDriver {
   failNextStart?: string | TaskStartError;
   /** Set to hold starts until the promise resolves. */
   gate?: Promise<void>;
+  /** How recovered runs ended while the agent was down, by container id; others are found alive. */
+  readonly endedWhileDown = new Map<string, TaskExit>();
+  readonly recovered: RecoverableRun[] = [];
   private readonly runs = new Map<string, FakeRun>();
 
   async start(launch: TaskLaunch): Promise<TaskInspection> {
@@ -34,6 +37,18 @@ export class FakeDriver implements TaskDriver {
     this.runs.set(launch.containerId, { launch, exited, end });
     this.launches.push(launch);
     return { containerId: launch.containerId, pid: 4242, startedAt: 0, limited: false };
+  }
+
+  async recover(run: RecoverableRun): Promise<TaskInspection> {
+    this.recovered.push(run);
+    const ended = this.endedWhileDown.get(run.containerId);
+    const inspection = { containerId: run.containerId, pid: run.pid ?? 0, startedAt: 0, limited: false };
+    if (ended !== undefined) return { ...inspection, exit: ended };
+    let end!: (exit: TaskExit) => void;
+    const exited = new Promise<TaskExit>((resolve) => (end = resolve));
+    const launch: TaskLaunch = { containerId: run.containerId, command: {}, env: {}, sandbox: '', stdoutPath: '', stderrPath: '', limits: {} };
+    this.runs.set(run.containerId, { launch, exited, end });
+    return inspection;
   }
 
   wait(containerId: string): Promise<TaskExit> {

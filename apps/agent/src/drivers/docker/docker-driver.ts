@@ -1,8 +1,10 @@
-import { open } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { TaskStatusReason } from '@agora/protocol';
 import { Clock, type TimerHandle } from '../../clock/clock';
 import {
+  type RecoverableRun,
   type TaskDriver,
   type TaskExit,
   type TaskInspection,
@@ -11,8 +13,8 @@ import {
   type TaskStats,
   UnknownContainerError,
 } from '../task-driver';
-import { type ContainerPlan, containerPlan } from './container-spec';
-import { type DockerEngine, isNotFound, isNotModified, type OutputFollower } from './docker-engine';
+import { CONTAINER_NAME_PREFIX, type ContainerPlan, containerPlan, LABELS } from './container-spec';
+import { type ContainerState, type DockerEngine, isNotFound, isNotModified, type OutputFollower } from './docker-engine';
 
 /** Exit code of a process killed by SIGKILL (128 + 9), which the OOM killer sends. */
 const SIGKILL_EXIT_CODE = 137;
@@ -159,6 +161,65 @@ export class DockerDriver implements TaskDriver {
     } catch {
       return { timestamp, ...limits };
     }
+  }
+
+  /**
+   * Takes over a container an earlier agent process started, found by its `agora.container-id`
+   * label. Running: followed again (its output from the sandbox file's last change on, so what
+   * it printed while no agent copied it is not lost) and waited for. Ended: its exit from the
+   * engine, as if watched. Gone, or no engine: an exit whose cause is `lost`.
+   */
+  async recover(recoverable: RecoverableRun): Promise<TaskInspection> {
+    const known = this.runs.get(recoverable.containerId);
+    if (known !== undefined) return inspection(known);
+    const name = `${CONTAINER_NAME_PREFIX}${recoverable.containerId}`;
+    let id: string | undefined;
+    let state: ContainerState;
+    try {
+      id = (await this.engine.list({ [LABELS.containerId]: recoverable.containerId }))[0]?.id;
+      if (id === undefined) return lostRun(recoverable.containerId, `Docker container ${name} is gone`);
+      state = await this.engine.inspect(id);
+    } catch (e) {
+      return lostRun(recoverable.containerId, `Docker container ${name} cannot be found again: ${(e as Error).message}`);
+    }
+    const plan: ContainerPlan = {
+      name,
+      image: state.image ?? '',
+      forcePull: false,
+      options: {
+        name,
+        Image: state.image,
+        HostConfig: {
+          ...(state.memoryBytes !== undefined ? { Memory: state.memoryBytes } : {}),
+          ...(state.cpuQuota !== undefined ? { CpuQuota: state.cpuQuota } : {}),
+          ...(state.cpuPeriod !== undefined ? { CpuPeriod: state.cpuPeriod } : {}),
+        },
+      },
+    };
+    if (!state.running) {
+      const exit = containerExit(state.exitCode, state.oomKilled, state.memoryBytes);
+      const run: DockerRun = { containerId: recoverable.containerId, id, name, pid: 0, startedAt: state.startedAt, plan, stopping: false, exit, exited: Promise.resolve(exit) };
+      this.runs.set(recoverable.containerId, run);
+      return inspection(run);
+    }
+    const stdoutPath = recoverable.sandbox === undefined ? undefined : join(recoverable.sandbox, 'stdout');
+    const since = stdoutPath === undefined ? undefined : await stat(stdoutPath).then((s) => s.mtimeMs / 1000, () => undefined);
+    const outputs = recoverable.sandbox === undefined ? [discard(), discard()] : [await openOutput(join(recoverable.sandbox, 'stdout')), await openOutput(join(recoverable.sandbox, 'stderr'))];
+    const output = await this.engine.followOutput(id, outputs[0], outputs[1], since ?? this.clock.now() / 1000);
+    return inspection(this.track(recoverable.containerId, id, plan, state.pid, state.startedAt, output, outputs));
+  }
+
+  /**
+   * Removes (killing them) the containers of this agent that no recovered task owns: tasks of
+   * frameworks that do not checkpoint, or everything under `--recover=cleanup`. Answers how
+   * many; an engine that does not answer removes none.
+   */
+  async removeLeftovers(agentId: string): Promise<number> {
+    const listed = await this.engine.list({ [LABELS.agentId]: agentId }).catch(() => []);
+    const owned = new Set([...this.runs.values()].map((run) => run.id));
+    const leftovers = listed.filter((c) => !owned.has(c.id));
+    await Promise.all(leftovers.map((c) => this.remove(c.id, `${CONTAINER_NAME_PREFIX}${c.labels[LABELS.containerId] ?? c.id}`)));
+    return leftovers.length;
   }
 
   /**
@@ -363,6 +424,22 @@ function endOutput(stream: Writable): Promise<void> {
     stream.once('error', () => resolve());
     stream.end();
   });
+}
+
+/** A recovered run that cannot be found: its end is unknown, so its task is lost. */
+function lostRun(containerId: string, message: string): TaskInspection {
+  return {
+    containerId,
+    pid: 0,
+    startedAt: 0,
+    limited: true,
+    exit: { kind: 'signaled', signal: 'SIGKILL', cause: { reason: TaskStatusReason.EXECUTOR_TERMINATED, message, lost: true } },
+  };
+}
+
+/** Where the output of a recovered container without a known sandbox goes. */
+function discard(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
 }
 
 function inspection(run: DockerRun): TaskInspection {

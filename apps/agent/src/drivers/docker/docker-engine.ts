@@ -22,6 +22,17 @@ export interface ContainerState {
   readonly pid: number;
   /** Milliseconds since the epoch. */
   readonly startedAt: number;
+  readonly image?: string;
+  /** The limits it was created with (HostConfig), for a recovered container's stats. */
+  readonly memoryBytes?: number;
+  readonly cpuQuota?: number;
+  readonly cpuPeriod?: number;
+}
+
+/** A container as listed (`docker ps -a`). */
+export interface ListedContainer {
+  readonly id: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface ContainerUsage {
@@ -117,14 +128,26 @@ export class DockerEngine {
 
   inspect(id: string): Promise<ContainerState> {
     return call(async () => {
-      const { State } = await this.docker.getContainer(id).inspect();
+      const { State, Config, HostConfig } = await this.docker.getContainer(id).inspect();
       return {
         running: State.Running,
         exitCode: State.ExitCode,
         oomKilled: State.OOMKilled,
         pid: State.Pid,
         startedAt: Date.parse(State.StartedAt),
+        ...(Config?.Image !== undefined ? { image: Config.Image } : {}),
+        ...(HostConfig?.Memory ? { memoryBytes: HostConfig.Memory } : {}),
+        ...(HostConfig?.CpuQuota ? { cpuQuota: HostConfig.CpuQuota } : {}),
+        ...(HostConfig?.CpuPeriod ? { cpuPeriod: HostConfig.CpuPeriod } : {}),
       };
+    });
+  }
+
+  /** Every container, running or not, that carries all of `labels`. */
+  list(labels: Readonly<Record<string, string>>): Promise<ListedContainer[]> {
+    return call(async () => {
+      const found = await this.docker.listContainers({ all: true, filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } });
+      return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {} }));
     });
   }
 
@@ -139,9 +162,13 @@ export class DockerEngine {
   /**
    * Copies the container's stdout and stderr (from its start, demultiplexed) into the two
    * writables until the container ends; `docker logs --follow`, as Mesos's executor does.
+   * `sinceSeconds` (epoch seconds) skips what was written before: a recovered container's
+   * earlier output is in the sandbox already.
    */
-  async followOutput(id: string, stdout: Writable, stderr: Writable): Promise<OutputFollower> {
-    const stream = await call(() => this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true }));
+  async followOutput(id: string, stdout: Writable, stderr: Writable, sinceSeconds?: number): Promise<OutputFollower> {
+    const stream = await call(() =>
+      this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true, ...(sinceSeconds !== undefined ? { since: sinceSeconds } : {}) }),
+    );
     const done = new Promise<void>((resolve) => {
       // Either ends the copy: an error means the engine went away, and what came is kept.
       stream.once('end', () => resolve());

@@ -55,6 +55,13 @@ describe('Cgroups on a cgroup v2 hierarchy (simulated)', () => {
 
   afterEach(() => rm(root, { recursive: true, force: true }));
 
+  it('finds the cgroup of a container an earlier agent process created, and none for another', async () => {
+    const created = await new Cgroups(root).create('c-old', { cpus: 1 });
+    const later = new Cgroups(root);
+    expect(await later.existing('c-old')).toEqual(created);
+    expect(await later.existing('c-other')).toBeUndefined();
+  });
+
   it('delegates cpu and memory to agora/ and writes the limits of a task', async () => {
     const cgroups = new Cgroups(root);
     expect([...(await cgroups.controllers())]).toEqual(['cpu', 'memory']);

@@ -6,7 +6,7 @@
  * unlimited: limits are a protection, not a condition for running, so this is logged once at
  * debug level and never fails a launch.
  */
-import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskLimits } from '../task-driver';
 
@@ -71,6 +71,13 @@ export class Cgroups {
       await rmdir(cgroup.path).catch(() => undefined);
       return undefined;
     }
+  }
+
+  /** The container's cgroup if it exists (a run recovered from an earlier agent process). */
+  async existing(containerId: string): Promise<TaskCgroup | undefined> {
+    if ((await this.controllers()).size === 0) return undefined;
+    const path = join(this.root, 'agora', containerId);
+    return (await stat(path).then((s) => s.isDirectory(), () => false)) ? { path, procsFile: join(path, 'cgroup.procs') } : undefined;
   }
 
   /**

@@ -132,12 +132,33 @@ describe('LauncherClient', () => {
     expect(await Promise.all(runs.map((r) => r.exited))).toEqual(runs.map((_, i) => ({ kind: 'exited', code: i % 50 })));
   });
 
-  it('exits when its stdin closes, leaving the processes it started running', async () => {
+  it('when its stdin closes: kills the processes without an exit file and exits once none is left', async () => {
     const run = await started(shell('sleep 60'));
     const launcherPid = client.pid as number;
     client.close();
+    await waitFor(() => !isAlive(run.pid));
     await waitFor(() => !isAlive(launcherPid));
+  });
+
+  it('when its stdin closes: keeps the processes with an exit file, and writes their exits there', async () => {
+    const exitFile = join(dir, 'orphan-exit');
+    const release = join(dir, 'release');
+    const run = await started(shell(`while [ ! -e ${release} ]; do sleep 0.05; done; exit 7`, { exitFile }));
+    const launcherPid = client.pid as number;
+    client.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(isAlive(run.pid)).toBe(true);
+    expect(isAlive(launcherPid)).toBe(true);
+    await writeFile(release, '');
+    await waitFor(() => !isAlive(launcherPid));
+    expect(await readFile(exitFile, 'utf8')).toBe('exited 7\n');
+  });
+
+  it('writes the exit file while the agent is there too', async () => {
+    const exitFile = join(dir, 'attached-exit');
+    const run = await started(shell('kill -TERM $$', { exitFile }));
+    expect(await run.exited).toEqual({ kind: 'signaled', signal: 'SIGTERM' });
+    expect(await readFile(exitFile, 'utf8')).toBe('signaled 15\n');
   });
 
   it('when it dies: kills what it started, ends it with a cause, and refuses further starts', async () => {

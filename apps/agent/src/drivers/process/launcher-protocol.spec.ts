@@ -21,10 +21,11 @@ function fields(frame: Buffer): string[] {
 
 describe('encodeSpawn', () => {
   it.each<[string, Partial<LauncherSpawnFields>, string[]]>([
-    ['a shell command', {}, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '3', 'sh', '-c', 'true', '2', 'PATH=/bin', 'HOME=/s']],
-    ['a cgroup', { cgroupProcsFile: '/cg/c1/cgroup.procs', argv: ['x'], env: {} }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '/cg/c1/cgroup.procs', '1', 'x', '0']],
-    ['empty arguments and values', { argv: ['a', ''], env: { EMPTY: '' } }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '2', 'a', '', '1', 'EMPTY=']],
-    ['spaces, newlines and UTF-8', { argv: ['é x', 'a\nb'], env: { V: 'a=b c' } }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '2', 'é x', 'a\nb', '1', 'V=a=b c']],
+    ['a shell command', {}, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '', '3', 'sh', '-c', 'true', '2', 'PATH=/bin', 'HOME=/s']],
+    ['a cgroup', { cgroupProcsFile: '/cg/c1/cgroup.procs', argv: ['x'], env: {} }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '/cg/c1/cgroup.procs', '', '1', 'x', '0']],
+    ['empty arguments and values', { argv: ['a', ''], env: { EMPTY: '' } }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '', '2', 'a', '', '1', 'EMPTY=']],
+    ['spaces, newlines and UTF-8', { argv: ['é x', 'a\nb'], env: { V: 'a=b c' } }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '', '2', 'é x', 'a\nb', '1', 'V=a=b c']],
+    ['an exit file', { exitFile: '/m/runs/c1/exit', argv: ['x'], env: {} }, ['spawn', '7', '/bin/sh', '/s', '/s/stdout', '/s/stderr', '', '/m/runs/c1/exit', '1', 'x', '0']],
   ])('frames %s', (_what, over, expected) => {
     expect(fields(encodeSpawn(request(over)))).toEqual(expected);
   });
@@ -35,7 +36,7 @@ describe('encodeSpawn', () => {
   });
 
   it.each<[string, Partial<LauncherSpawnFields>, RegExp]>([
-    ['a NUL in an argument', { argv: ['sh', 'a\0b'] }, /field 9 of the request \("a\\u0000b"\) holds a NUL byte/],
+    ['a NUL in an argument', { argv: ['sh', 'a\0b'] }, /field 10 of the request \("a\\u0000b"\) holds a NUL byte/],
     ['a NUL in a value', { env: { A: '\0' } }, /holds a NUL byte/],
     ['a NUL in a path', { stdoutPath: '/s/\0' }, /field 4/],
     ['no argv[0]', { argv: [] }, /argv must hold at least argv\[0\]/],

@@ -3,13 +3,15 @@
  * bytes in, values out, so it is table-tested without a process.
  *
  * Requests are frames: a 4-byte little-endian length, then NUL-terminated fields
- * `spawn, id, file, cwd, stdout, stderr, procs ('' for none), argc, argv..., envc, env...`.
+ * `spawn, id, file, cwd, stdout, stderr, procs ('' for none), exit ('' for none), argc, argv...,
+ * envc, env...`.
  * Replies are lines of text with numbers only, so no path ever needs escaping:
  * `ready <version>`, `started <id> <pid>`, `failed <id> <errno> <stage>`,
  * `exited <id> <code>`, `signaled <id> <signo>`, `invalid request`, `fatal <message>`.
  */
 
-export const LAUNCHER_PROTOCOL_VERSION = 1;
+/** 2 added the exit file (a task's exit status survives the agent: recovery reads it). */
+export const LAUNCHER_PROTOCOL_VERSION = 2;
 
 /** Where a start failed: the launcher's stages, each worded differently for the task's message. */
 export const FAILURE_STAGES = ['request', 'stdout', 'stderr', 'cgroup', 'spawn'] as const;
@@ -24,6 +26,8 @@ export interface LauncherSpawnFields {
   readonly stdoutPath: string;
   readonly stderrPath: string;
   readonly cgroupProcsFile?: string;
+  /** Where the launcher writes the exit status (`exited <code>` / `signaled <signo>`); see native/README.md. */
+  readonly exitFile?: string;
 }
 
 export type LauncherReply =
@@ -58,6 +62,7 @@ export function encodeSpawn(request: LauncherSpawnFields): Buffer {
     request.stdoutPath,
     request.stderrPath,
     request.cgroupProcsFile ?? '',
+    request.exitFile ?? '',
     String(request.argv.length),
     ...request.argv,
     String(env.length),

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { TaskStatusReason } from '@agora/protocol';
 import { join } from 'node:path';
 import { Clock, type TimerHandle } from '../../clock/clock';
 import {
+  type RecoverableRun,
   type TaskDriver,
   type TaskExit,
   type TaskInspection,
@@ -12,6 +14,8 @@ import {
 } from '../task-driver';
 import { Cgroups, type TaskCgroup } from './cgroups';
 import { commandLine } from './command-line';
+import { readExitFile } from './exit-file';
+import { probeProcess, readStartTime, type ProcessIdentity } from './proc-identity';
 import { NodeSpawner } from './node-spawner';
 import type { ProcessSpawner, SpawnedProcess } from './spawner';
 
@@ -22,12 +26,18 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 const TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;
 
+/** How often a recovered process (not our child: no exit event) is looked for in /proc. */
+export const RECOVERED_POLL_MS = 250;
+/** The launcher reaps, then writes the exit file: a file missing right after the process went is looked for again. */
+const EXIT_FILE_ATTEMPTS = 5;
+
 interface ProcessRun {
   readonly containerId: string;
   readonly pid: number;
   readonly startedAt: number;
   readonly cgroup: TaskCgroup | undefined;
   readonly exited: Promise<TaskExit>;
+  readonly startTime?: number;
   exit?: TaskExit;
   terminating: boolean;
   killAt?: number;
@@ -70,13 +80,52 @@ export class ProcessDriver implements TaskDriver {
         stdoutPath: launch.stdoutPath,
         stderrPath: launch.stderrPath,
         ...(cgroup !== undefined ? { cgroupProcsFile: cgroup.procsFile } : {}),
+        ...(launch.exitFile !== undefined ? { exitFile: launch.exitFile } : {}),
       });
-      return inspection(this.track(launch.containerId, spawned, cgroup));
+      // Only checkpointed tasks need it (recovery tells the process from a recycled pid); others skip the read.
+      const startTime = launch.exitFile !== undefined ? await readStartTime(spawned.pid) : undefined;
+      return inspection(this.track(launch.containerId, spawned, cgroup, startTime));
     } catch (e) {
       if (cgroup !== undefined) await this.cgroups.remove(cgroup);
       if (e instanceof TaskStartError) throw e;
       throw new TaskStartError(`Failed to launch task subprocess: ${(e as Error).message}`, { cause: e });
     }
+  }
+
+  /**
+   * Takes over a process an earlier agent process started: alive (same pid, start time and
+   * boot) it is watched by polling /proc every RECOVERED_POLL_MS (it is not this agent's child,
+   * and Node has no pidfd); once gone, its exit comes from the exit file, or is unknown (`lost`).
+   * Its cgroup, if it had one, serves its stats again and is removed once it ended.
+   */
+  async recover(recoverable: RecoverableRun): Promise<TaskInspection> {
+    const known = this.runs.get(recoverable.containerId);
+    if (known !== undefined) return inspection(known);
+    const identity: ProcessIdentity | undefined =
+      recoverable.pid === undefined ? undefined : { pid: recoverable.pid, startTime: recoverable.startTime, bootId: recoverable.bootId };
+    const alive = identity !== undefined && (await probeProcess(identity)) === 'alive';
+    const cgroup = await this.cgroups.existing(recoverable.containerId);
+    const run: ProcessRun = {
+      containerId: recoverable.containerId,
+      pid: recoverable.pid ?? 0,
+      startedAt: this.clock.now(),
+      cgroup,
+      ...(alive ? { startTime: recoverable.startTime } : {}),
+      exited: (alive && identity !== undefined ? this.untilGone(identity) : Promise.resolve())
+        .then(() => this.recoveredExit(recoverable.exitFile, alive ? EXIT_FILE_ATTEMPTS : 1))
+        .then(async (exit) => {
+          run.killTimer?.cancel();
+          if (alive) signalGroup(run.pid, 'SIGKILL');
+          if (cgroup !== undefined) await this.cgroups.remove(cgroup);
+          run.exit = exit;
+          return exit;
+        }),
+      terminating: false,
+    };
+    this.runs.set(recoverable.containerId, run);
+    // A run found gone settles at once: let its exit be seen by inspect().
+    if (!alive) await run.exited;
+    return inspection(run);
   }
 
   /** Lets go of the launcher (an agent that stops); running processes are not touched. */
@@ -141,13 +190,38 @@ export class ProcessDriver implements TaskDriver {
     return run;
   }
 
-  private track(containerId: string, spawned: SpawnedProcess, cgroup: TaskCgroup | undefined): ProcessRun {
+  /** Resolves once the process is no longer the checkpointed one. */
+  private untilGone(identity: ProcessIdentity): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const look = (): void => {
+        void probeProcess(identity).then((probe) => (probe === 'gone' ? resolve() : void this.clock.after(RECOVERED_POLL_MS, look)));
+      };
+      look();
+    });
+  }
+
+  /** The exit from the exit file; unknown (a `lost` cause) without one. */
+  private async recoveredExit(exitFile: string | undefined, attempts: number): Promise<TaskExit> {
+    for (let attempt = 0; exitFile !== undefined && attempt < attempts; attempt++) {
+      const exit = await readExitFile(exitFile);
+      if (exit !== undefined) return exit;
+      if (attempt + 1 < attempts) await new Promise<void>((resolve) => this.clock.after(RECOVERED_POLL_MS / 5, resolve));
+    }
+    return {
+      kind: 'signaled',
+      signal: 'SIGKILL',
+      cause: { reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'The task ended while the agent was down; its exit status is unknown', lost: true },
+    };
+  }
+
+  private track(containerId: string, spawned: SpawnedProcess, cgroup: TaskCgroup | undefined, startTime?: number): ProcessRun {
     const { pid } = spawned;
     const run: ProcessRun = {
       containerId,
       pid,
       startedAt: this.clock.now(),
       cgroup,
+      ...(startTime !== undefined ? { startTime } : {}),
       exited: spawned.exited.then(async (exit) => {
         run.killTimer?.cancel();
         // The task ends with its main process: children it left in the group go too.
@@ -165,6 +239,8 @@ export class ProcessDriver implements TaskDriver {
 
 /** Signals a whole process group; a group that is already gone is not an error. */
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  // kill(-0) would signal the agent's own group: a run without a pid (recovered gone) has nothing to signal.
+  if (pid <= 0) return;
   try {
     process.kill(-pid, signal);
   } catch (e) {
@@ -178,6 +254,7 @@ function inspection(run: ProcessRun): TaskInspection {
     pid: run.pid,
     startedAt: run.startedAt,
     limited: run.cgroup !== undefined,
+    ...(run.startTime !== undefined ? { startTime: run.startTime } : {}),
     ...(run.exit !== undefined ? { exit: run.exit } : {}),
   };
 }

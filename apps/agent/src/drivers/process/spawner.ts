@@ -28,6 +28,13 @@ export interface SpawnRequest {
   readonly stderrPath: string;
   /** A cgroup's `cgroup.procs`: the process joins it before exec. */
   readonly cgroupProcsFile?: string;
+  /**
+   * A task whose exit must be known even if the agent dies first (its framework checkpoints):
+   * agora-launcher writes `exited <code>` or `signaled <signo>` there when it ends, and keeps
+   * such a task alive when the agent goes, while it kills those without one. Node's spawn
+   * cannot (its children's exits die with the agent): it ignores this.
+   */
+  readonly exitFile?: string;
 }
 
 export interface SpawnedProcess {

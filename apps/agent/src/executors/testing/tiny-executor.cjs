@@ -7,6 +7,9 @@
 //   silent           never subscribes (registration timeout)
 //   ignore-shutdown  like run, but SHUTDOWN is ignored (the agent kills it after the grace)
 // Scheduler messages steer it: "finish <task>", "fail <task>", "exit <code>".
+// With MESOS_CHECKPOINT=1 it outlives its agent, as Mesos's checkpointing executors do: when the
+// stream ends or the agent cannot be reached it subscribes again every 100 ms, listing its
+// unacknowledged tasks and updates (TINY_RECONNECT=0: it stays alive but never comes back).
 'use strict';
 const http = require('node:http');
 const { randomBytes } = require('node:crypto');
@@ -15,11 +18,16 @@ const [host, port] = (process.env.MESOS_AGENT_ENDPOINT || '').split(':');
 const frameworkId = { value: process.env.MESOS_FRAMEWORK_ID };
 const executorId = { value: process.env.MESOS_EXECUTOR_ID };
 const mode = process.env.TINY_MODE || 'run';
+const checkpoint = process.env.MESOS_CHECKPOINT === '1';
+const reconnect = checkpoint && process.env.TINY_RECONNECT !== '0';
 const live = new Set();
+/** Tasks launched whose first update was not acknowledged yet, and updates not acknowledged yet. */
+const unackedTasks = new Map();
+const unackedUpdates = new Map();
 
-function call(body, onResponse) {
+function call(body, onResponse, onError) {
   const req = http.request({ host, port: Number(port), path: '/api/v1/executor', method: 'POST', headers: { 'Content-Type': 'application/json' } }, onResponse);
-  req.on('error', (e) => console.error(`call failed: ${e.message}`));
+  req.on('error', (e) => (onError ? onError(e) : console.error(`call failed: ${e.message}`)));
   req.end(JSON.stringify({ framework_id: frameworkId, executor_id: executorId, ...body }));
 }
 
@@ -31,7 +39,9 @@ function report(event) {
 function update(taskId, state, message) {
   const uuid = randomBytes(16).toString('base64');
   if (state !== 'TASK_RUNNING') live.delete(taskId);
-  call({ type: 'UPDATE', update: { status: { task_id: { value: taskId }, state, source: 'SOURCE_EXECUTOR', uuid, ...(message ? { message } : {}) } } }, (res) => {
+  const status = { task_id: { value: taskId }, state, source: 'SOURCE_EXECUTOR', uuid, ...(message ? { message } : {}) };
+  unackedUpdates.set(uuid, status);
+  call({ type: 'UPDATE', update: { status } }, (res) => {
     res.resume();
     report({ event: 'UPDATE_ANSWERED', task_id: taskId, state, uuid, status: res.statusCode });
   });
@@ -46,6 +56,7 @@ function handle(event) {
       const taskId = event.launch.task.task_id.value;
       report({ event: 'LAUNCH', task_id: taskId });
       live.add(taskId);
+      unackedTasks.set(taskId, event.launch.task);
       update(taskId, 'TASK_RUNNING');
       if (mode === 'finish') update(taskId, 'TASK_FINISHED', 'done');
       return;
@@ -55,6 +66,8 @@ function handle(event) {
       update(event.kill.task_id.value, 'TASK_KILLED');
       return;
     case 'ACKNOWLEDGED':
+      unackedUpdates.delete(event.acknowledged.uuid);
+      unackedTasks.delete(event.acknowledged.task_id.value);
       report({ event: 'ACKNOWLEDGED', task_id: event.acknowledged.task_id.value, uuid: event.acknowledged.uuid });
       return;
     case 'MESSAGE': {
@@ -83,9 +96,16 @@ function mesosEnv() {
 
 /** RecordIO: `<length>\n<bytes>` repeated; chunks may split or join records anywhere. */
 function subscribe() {
-  call({ type: 'SUBSCRIBE', subscribe: {} }, (res) => {
+  const again = () => (reconnect ? setTimeout(subscribe, 100) : undefined);
+  const unacknowledged = { unacknowledged_tasks: [...unackedTasks.values()], unacknowledged_updates: [...unackedUpdates.values()].map((status) => ({ framework_id: frameworkId, status })) };
+  call({ type: 'SUBSCRIBE', subscribe: checkpoint ? unacknowledged : {} }, (res) => {
     if (res.statusCode !== 200) {
       console.error(`SUBSCRIBE answered ${res.statusCode}`);
+      if (reconnect) {
+        res.resume();
+        again();
+        return;
+      }
       process.exit(9);
     }
     let buffer = Buffer.alloc(0);
@@ -101,7 +121,22 @@ function subscribe() {
         handle(JSON.parse(record));
       }
     });
-    res.on('end', () => process.exit(0));
+    let ended = false;
+    const gone = () => {
+      if (ended) return;
+      ended = true;
+      if (!checkpoint) process.exit(0);
+      // The agent went (or will be back): a checkpointing executor waits for it.
+      if (reconnect) again();
+      else setInterval(() => undefined, 1000);
+    };
+    res.on('end', gone);
+    // A killed agent cuts the stream without ending it.
+    res.on('close', gone);
+    res.on('error', () => undefined);
+  }, (e) => {
+    console.error(`SUBSCRIBE failed: ${e.message}`);
+    if (reconnect) again();
   });
 }
 

@@ -1,0 +1,291 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NatsTransport } from '@agora/bus';
+import { base64ToText, type ReregisterAgent, type StatusUpdate, textToBase64 } from '@agora/protocol';
+import { serviceUrl } from '../../../../test/support/services';
+import { testLauncherBinary } from '../drivers/process/test-launcher';
+import { TINY_EXECUTOR } from '../executors/testing/executor-harness';
+import { AgentProcess } from '../testing/agent-process';
+import { FakeMaster } from '../testing/fake-master';
+import { isAlive } from '../testing/processes';
+import { waitFor } from '../testing/wait-for';
+
+jest.setTimeout(180_000);
+
+/**
+ * Agent recovery end to end (DESIGN §7): a real agent process on real NATS, a bus-level fake
+ * master, real tasks through agora-launcher. The agent is killed with SIGKILL and started
+ * again on the same work dir.
+ */
+describe('agent recovery across a SIGKILL', () => {
+  let workDir: string;
+  let master: FakeMaster;
+  let transport: NatsTransport;
+  let env: Record<string, string>;
+  let agent: AgentProcess | undefined;
+  const taskPids = new Set<number>();
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'agora-recovery-'));
+    const url = serviceUrl('NATS_URL');
+    const namespace = `recovery-spec-${randomBytes(4).toString('hex')}`;
+    transport = await NatsTransport.connect({ url, name: 'recovery-spec-master', namespace });
+    master = new FakeMaster(transport);
+    env = {
+      NATS_URL: url,
+      AGORA_BUS_NAMESPACE: namespace,
+      AGORA_AGENT_WORK_DIR: workDir,
+      AGORA_AGENT_PORT: '0',
+      AGORA_AGENT_HOST: '127.0.0.1',
+      AGORA_AGENT_HOSTNAME: 'recovery-spec',
+      // All given, so the restarted agent has the same resources and keeps its id.
+      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
+      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
+      AGORA_STATUS_UPDATE_RETRY_MIN_MS: '500',
+      AGORA_STATUS_UPDATE_RETRY_MAX_MS: '1000',
+      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
+      AGORA_DOCKER: 'off',
+    };
+  });
+
+  afterAll(async () => {
+    await agent?.kill();
+    for (const pid of taskPids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Ended already.
+      }
+    }
+    master.close();
+    await transport.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const log = (): string => join(workDir, 'agent.log');
+  const checkpointing = { id: { value: 'fw-checkpoint' }, checkpoint: true };
+  const plain = { id: { value: 'fw-plain' } };
+
+  function runningPid(taskId: string): number | undefined {
+    const update = master.updates.find((u) => u.status.task_id.value === taskId && u.status.state === 'TASK_RUNNING');
+    return update?.status.container_status?.executor_pid;
+  }
+
+  async function started(taskId: string): Promise<number> {
+    await master.until(() => runningPid(taskId) !== undefined);
+    const pid = runningPid(taskId) as number;
+    taskPids.add(pid);
+    return pid;
+  }
+
+  async function bootAgent(extra: Record<string, string> = {}): Promise<ReregisterAgent | undefined> {
+    agent = AgentProcess.start({ ...env, ...extra }, log());
+    return registered(master);
+  }
+
+  it('keeps checkpointed tasks, reports the ones that ended, resends unacknowledged updates; cleanup kills everything', async () => {
+    expect(await bootAgent()).toBeUndefined();
+    const agentId = master.agentId;
+    const release = join(workDir, 'release');
+
+    master.runTask({ task_id: { value: 'long' }, command: { value: 'sleep 300' } }, checkpointing);
+    master.runTask({ task_id: { value: 'ends' }, command: { value: `echo before; while [ ! -e ${release} ]; do sleep 0.05; done; echo after; exit 3` } }, checkpointing);
+    master.runTask({ task_id: { value: 'plain' }, command: { value: 'sleep 300' } }, plain);
+    const longPid = await started('long');
+    const endsPid = await started('ends');
+    const plainPid = await started('plain');
+    // This one's updates stay unacknowledged: the restarted agent must send them again.
+    master.autoAck = false;
+    master.runTask({ task_id: { value: 'unacked' }, command: { value: 'sleep 300' } }, checkpointing);
+    await master.until(() => master.states('unacked').length > 0);
+    const firstStarting = master.updates.find((u) => u.status.task_id.value === 'unacked') as StatusUpdate;
+    expect(firstStarting.status.state).toBe('TASK_STARTING');
+    // Its RUNNING waits behind the unacknowledged STARTING; its run is checkpointed before that.
+    const checkpoint = join(workDir, 'meta', 'frameworks', 'fw-checkpoint', 'tasks', 'unacked', 'task.json');
+    await waitFor(async () => (JSON.parse(await readFile(checkpoint, 'utf8').catch(() => '{}')) as { run?: { pid?: number } }).run?.pid !== undefined);
+
+    await (agent as AgentProcess).kill();
+    // The launcher, orphaned, kills the task of the framework that does not checkpoint at once.
+    await waitFor(() => !isAlive(plainPid));
+    expect(isAlive(longPid)).toBe(true);
+    await writeFile(release, '');
+    await waitFor(() => !isAlive(endsPid));
+
+    master.autoAck = true;
+    const reregistration = await bootAgent();
+    expect(reregistration?.agent_info.id.value).toBe(agentId);
+    expect(new Set(reregistration?.tasks?.map((t) => t.task.task_id.value))).toEqual(new Set(['long', 'ends', 'unacked']));
+    expect(reregistration?.tasks?.find((t) => t.task.task_id.value === 'unacked')).toMatchObject({
+      status_update_state: 'TASK_STARTING',
+      status_update_uuid: firstStarting.status.uuid,
+    });
+
+    // The task that ended while the agent was down: its real exit status.
+    await master.until(() => master.states('ends').includes('TASK_FAILED'));
+    expect(master.updates.find((u) => u.status.task_id.value === 'ends' && u.status.state === 'TASK_FAILED')?.status.message).toBe('Command exited with status 3');
+    // Its output went on into the sandbox while no agent ran.
+    const sandbox = join(workDir, 'slaves', agentId, 'frameworks', 'fw-checkpoint', 'executors', 'ends', 'runs', 'latest');
+    expect(await readFile(join(sandbox, 'stdout'), 'utf8')).toBe('before\nafter\n');
+    // The unacknowledged update, resent with its uuid, then the one queued behind it.
+    await master.until(() => master.updates.filter((u) => u.status.uuid === firstStarting.status.uuid).length >= 2);
+    await master.until(() => master.states('unacked').includes('TASK_RUNNING'));
+    const unackedPid = await started('unacked');
+    // The long task was never touched.
+    expect(isAlive(longPid)).toBe(true);
+    expect(master.states('long').filter((s) => s !== 'TASK_STARTING' && s !== 'TASK_RUNNING')).toEqual([]);
+
+    // A graceful stop leaves checkpointed tasks running too.
+    await (agent as AgentProcess).stop();
+    expect(isAlive(longPid)).toBe(true);
+
+    // --recover=cleanup: every task is killed, and the agent comes back under its id without them.
+    const cleaned = await bootAgent({ AGORA_AGENT_RECOVER: 'cleanup' });
+    expect(cleaned?.agent_info.id.value).toBe(agentId);
+    expect(cleaned?.tasks ?? []).toEqual([]);
+    await waitFor(() => !isAlive(longPid) && !isAlive(unackedPid));
+    await (agent as AgentProcess).stop();
+  });
+});
+
+/**
+ * The next registration of the agent process just started: the first `register` when the master
+ * gave no id yet, else a `reregister` (a late retry of an earlier process's `register` is not it).
+ * Answers the reregister message, if it is one.
+ */
+async function registered(master: FakeMaster): Promise<ReregisterAgent | undefined> {
+  const before = master.registrations.length;
+  const known = master.kinds.length > 0;
+  const index = (): number => master.kinds.findIndex((kind, i) => i >= before && (!known || kind === 'reregister'));
+  await master.until(() => index() >= 0);
+  await master.agentListening();
+  return master.kinds[index()] === 'reregister' ? (master.registrations[index()] as ReregisterAgent) : undefined;
+}
+
+/** A port nothing listens on right now: the agent must come back on the same one for its executors. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Custom executors of a checkpointing framework across an agent's SIGKILL (reference §5.4). */
+describe('custom executor recovery across a SIGKILL', () => {
+  let workDir: string;
+  let master: FakeMaster;
+  let transport: NatsTransport;
+  let env: Record<string, string>;
+  let agent: AgentProcess | undefined;
+  const executorPids = new Set<number>();
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'agora-executor-recovery-'));
+    const url = serviceUrl('NATS_URL');
+    const namespace = `executor-recovery-spec-${randomBytes(4).toString('hex')}`;
+    transport = await NatsTransport.connect({ url, name: 'executor-recovery-spec-master', namespace });
+    master = new FakeMaster(transport);
+    env = {
+      NATS_URL: url,
+      AGORA_BUS_NAMESPACE: namespace,
+      AGORA_AGENT_WORK_DIR: workDir,
+      AGORA_AGENT_PORT: String(await freePort()),
+      AGORA_AGENT_HOST: '127.0.0.1',
+      AGORA_AGENT_HOSTNAME: 'executor-recovery-spec',
+      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
+      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
+      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
+      AGORA_DOCKER: 'off',
+      AGORA_EXECUTOR_REREGISTRATION_TIMEOUT_MS: '5000',
+    };
+  });
+
+  afterAll(async () => {
+    await agent?.kill();
+    for (const pid of executorPids) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // Ended already.
+      }
+    }
+    master.close();
+    await transport.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const checkpointing = { id: { value: 'fw-executors' }, checkpoint: true };
+  const reported = (): { event: string; task_id?: string }[] => master.executorMessages.map((m) => JSON.parse(base64ToText(m.data)) as { event: string });
+
+  function runOnExecutor(taskId: string, executorId: string, reconnect: boolean): void {
+    master.runTask(
+      {
+        task_id: { value: taskId },
+        executor: {
+          executor_id: { value: executorId },
+          name: executorId,
+          command: {
+            value: `"${process.execPath}" "${TINY_EXECUTOR}"`,
+            environment: { variables: [{ name: 'TINY_RECONNECT', value: reconnect ? '1' : '0' }] },
+          },
+        },
+      },
+      checkpointing,
+    );
+  }
+
+  async function bootAgent(): Promise<ReregisterAgent | undefined> {
+    agent = AgentProcess.start(env, join(workDir, 'agent.log'));
+    return registered(master);
+  }
+
+  function pidOf(taskId: string): number | undefined {
+    return master.updates.find((u) => u.status.task_id.value === taskId && u.status.state === 'TASK_RUNNING')?.status.container_status?.executor_pid;
+  }
+
+  it('takes back an executor that subscribes again, and kills one that does not come back in time', async () => {
+    await bootAgent();
+    runOnExecutor('on-faithful', 'faithful', true);
+    runOnExecutor('on-silent', 'silent', false);
+    await master.until(() => pidOf('on-faithful') !== undefined && pidOf('on-silent') !== undefined);
+    const faithfulPid = pidOf('on-faithful') as number;
+    const silentPid = pidOf('on-silent') as number;
+    executorPids.add(faithfulPid).add(silentPid);
+    const subscriptions = (): number => reported().filter((r) => r.event === 'SUBSCRIBED').length;
+    expect(subscriptions()).toBe(2);
+
+    await (agent as AgentProcess).kill();
+    expect(isAlive(faithfulPid) && isAlive(silentPid)).toBe(true);
+
+    const reregistration = await bootAgent();
+    // The agent re-registers once the executors came back or were given up, with what is left.
+    expect(reregistration?.executors?.map((e) => e.executor_id.value)).toEqual(['faithful']);
+    expect(reregistration?.tasks?.find((t) => t.task.task_id.value === 'on-faithful')?.state).toBe('TASK_RUNNING');
+    expect(subscriptions()).toBe(3);
+    expect(isAlive(faithfulPid)).toBe(true);
+    await master.until(() => master.states('on-silent').includes('TASK_LOST'));
+    expect(master.updates.find((u) => u.status.task_id.value === 'on-silent' && u.status.state === 'TASK_LOST')?.status).toMatchObject({
+      reason: 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT',
+      message: 'Executor did not re-register within 5secs',
+    });
+    await waitFor(() => !isAlive(silentPid));
+
+    // The recovered executor works as before.
+    master.send('framework-message', { framework_id: checkpointing.id, executor_id: { value: 'faithful' }, data: textToBase64('finish on-faithful') });
+    await master.until(() => master.states('on-faithful').includes('TASK_FINISHED'));
+
+    await (agent as AgentProcess).kill();
+    // --recover=cleanup ends it.
+    env = { ...env, AGORA_AGENT_RECOVER: 'cleanup' };
+    const cleaned = await bootAgent();
+    expect(cleaned?.executors ?? []).toEqual([]);
+    await waitFor(() => !isAlive(faithfulPid));
+    await (agent as AgentProcess).stop();
+  });
+});
