@@ -12,6 +12,14 @@ export class FakeAgent {
   readonly bus: AgoraBus;
   id = '';
   answerPings = true;
+  /** Pings received, answered or not. */
+  pings = 0;
+  /** Whether to answer each of the next pings, in order (then answerPings decides again). */
+  pingScript: boolean[] = [];
+  /** What it advertises; tests of draining add AGENT_DRAINING. */
+  capabilities = ['MULTI_ROLE', 'HIERARCHICAL_ROLE'];
+  /** The process session sent with (re-)registration, when a test sets one. */
+  session?: string;
   readonly received: AgentMessage[] = [];
   private subscription?: BusSubscription;
   private waiters: (() => void)[] = [];
@@ -32,8 +40,9 @@ export class FakeAgent {
     const reply = await this.bus.register('register', {
       agent_info: { hostname: this.hostname, port: this.port, resources: this.resources as never },
       version: 'test',
-      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE'],
+      capabilities: this.capabilities,
       ip: '127.0.0.1',
+      ...(this.session !== undefined ? { session: this.session } : {}),
     }, 10000);
     if (reply.result === 'REGISTERED') {
       this.id = reply.agent_id.value;
@@ -46,24 +55,42 @@ export class FakeAgent {
     return this.bus.register('reregister', {
       agent_info: { hostname: this.hostname, port: this.port, resources: this.resources as never, id: { value: this.id } },
       version: 'test',
-      capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE'],
+      capabilities: this.capabilities,
       ip: '127.0.0.1',
       tasks,
       frameworks,
+      ...(this.session !== undefined ? { session: this.session } : {}),
     }, 10000);
   }
 
   private listen(): void {
     this.subscription = this.bus.onAgentMessages(this.id, (m) => {
       if (m.kind === 'ping') {
-        if (this.answerPings) m.reply('pong', { agent_id: { value: this.id } });
-        return;
+        this.pings++;
+        if (this.pingScript.shift() ?? this.answerPings) m.reply('pong', { agent_id: { value: this.id } });
+      } else {
+        this.received.push(m);
       }
-      this.received.push(m);
       const w = this.waiters;
       this.waiters = [];
       w.forEach((f) => f());
     });
+  }
+
+  /** Resolves once `n` pings in all arrived. */
+  async pinged(n: number, timeoutMs = 15000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.pings < n) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`agent ${this.id}: ${this.pings} of ${n} pings within ${timeoutMs} ms`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
   }
 
   /** The first not-yet-taken message of `kind` matching `match`. */
@@ -108,6 +135,18 @@ export class FakeAgent {
   /** Tells the master a task ended while its updates still queue (`task-ended`). */
   sendTaskEnded(frameworkId: string, taskId: string, latest: TaskState): void {
     this.bus.toMaster('task-ended', { agent_id: { value: this.id }, framework_id: { value: frameworkId }, task_id: { value: taskId }, latest_state: latest });
+  }
+
+  /** Takes an id a previous master gave (a restarted master: the agent re-registers with it). */
+  identify(id: string): void {
+    this.subscription?.unsubscribe();
+    this.id = id;
+    this.listen();
+  }
+
+  /** Says its process exits (`agent-exiting`), as a real agent does when it stops. */
+  exiting(): void {
+    this.bus.toMaster('agent-exiting', { agent_id: { value: this.id }, ...(this.session !== undefined ? { session: this.session } : {}) });
   }
 
   stop(): void {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { AgoraBus } from '@agora/bus';
 import {
   isTerminalState,
+  type AgentExiting,
   type AgentTask,
   type FrameworkInfo,
   type Registration,
@@ -19,10 +20,12 @@ import { MasterConfig } from '../config/master.config';
 import { capabilitiesOf, frameworkSpec, rolesOf } from '../frameworks/framework-spec';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { OffersService } from '../offers/offers.service';
-import { AgentAdmissions, AgentGoneError, RegistryService } from '../registry';
+import { AgentAdmissions, AgentGoneError, type AgentRecord as RegistryAgent, RegistryService } from '../registry';
 import { masterStatus } from '../tasks/statuses';
 import { TasksService } from '../tasks/tasks.service';
+import { AgentMaintenanceService } from './agent-maintenance';
 import { agentSpec, attributeMap } from './agent-spec';
+import { AgentDisconnections } from './disconnections';
 import { ResourceMemo } from './resource-memo';
 import { ReregistrationLog } from './reregistration-log';
 
@@ -57,6 +60,10 @@ export class AgentsService implements OnModuleDestroy {
   /** Agents and their tasks report the same few resource shapes again and again. */
   private readonly parsed = new ResourceMemo();
   private readonly reregistrations: ReregistrationLog;
+  /** The registration session of each agent's process, as last admitted: a new one is a restart. */
+  private readonly sessions = new Map<string, string>();
+  /** Agents whose unreachable transition waits for the registry write. */
+  private readonly markingUnreachable = new Set<string>();
 
   constructor(
     private readonly state: ClusterState,
@@ -71,8 +78,17 @@ export class AgentsService implements OnModuleDestroy {
     private readonly metrics: MasterMetrics,
     private readonly config: MasterConfig,
     private readonly events: ClusterEvents,
+    private readonly maintenance: AgentMaintenanceService,
+    private readonly disconnections: AgentDisconnections,
   ) {
     this.reregistrations = new ReregistrationLog(this.logger, clock);
+    maintenance.markGoneWith((agentId) => this.markGone(agentId));
+    disconnections.markUnreachableWith((agent, why) => this.markUnreachable(agent, why));
+  }
+
+  /** `agent-exiting`: the agent's process stops (agents/disconnections.ts). */
+  exiting(message: AgentExiting): void {
+    this.disconnections.exiting(message, this.sessions.get(message.agent_id.value));
   }
 
   startPinging(): void {
@@ -143,6 +159,7 @@ export class AgentsService implements OnModuleDestroy {
     await this.admit(id, message, total);
     const agent = this.record(id, message, total);
     this.state.agents.set(id, agent);
+    if (message.session !== undefined) this.sessions.set(id, message.session);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities)), true);
     this.metrics.increment('master/slave_registrations');
     this.events.emit({ type: 'AGENT_ADDED', agent });
@@ -174,8 +191,9 @@ export class AgentsService implements OnModuleDestroy {
     } catch (e) {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
+    let admission: RegistryAgent;
     try {
-      await this.admit(id, message, total);
+      admission = await this.admit(id, message, total);
     } catch (e) {
       if (e instanceof AgentGoneError) {
         this.state.goneAgents.add(id);
@@ -192,25 +210,36 @@ export class AgentsService implements OnModuleDestroy {
       this.allocation.update((a) => a.removeAgent(id));
     }
     this.tasks.forgetExecutors({ agentId: id });
-    this.state.unreachableAgents.delete(id);
+    const wasUnreachable = this.state.unreachableAgents.delete(id);
+    this.state.recoveredAgents.delete(id); // back after a master failover (recovered-agents.ts)
+    // A session other than the one admitted last is a new agent process (reference §5.3).
+    const lastSession = this.sessions.get(id);
+    const restarted = message.session !== undefined && lastSession !== undefined && lastSession !== message.session;
+    if (message.session !== undefined) this.sessions.set(id, message.session);
+    const reportedKeys = new Set((message.tasks ?? []).map((t) => taskKey(t.framework_id.value, t.task.task_id.value)));
+    this.disconnections.reregistering(id, message.agent_info.hostname, known, restarted, reportedKeys);
     const agent = this.record(id, message, total, previous);
     this.state.agents.set(id, agent);
-    const shutdowns = this.adoptTasks(agent, message, known);
+    const { shutdowns, kills } = this.adoptTasks(agent, message, known, wasUnreachable);
     this.adoptExecutors(agent, message);
     const used = this.usedOn(agent);
     this.allocation.update((a) => a.addAgent(agentSpec(id, agent.info, total, agent.capabilities), used), true);
+    this.disconnections.settled(id);
+    this.maintenance.readmitted(agent, admission);
     this.metrics.increment('master/slave_reregistrations');
     this.events.emit({ type: 'AGENT_ADDED', agent });
     this.reregistrations.reregistered(id, agent.hostname, agent.port, agent.tasks.size);
     // After the reply, so the agent is listening on its subjects.
     this.clock.soon(() => {
       for (const fwId of shutdowns) this.bus.toAgent(id, 'shutdown-framework', { epoch: this.identity.epoch, framework_id: { value: fwId } });
+      for (const kill of kills) this.bus.toAgent(id, 'kill-task', { epoch: this.identity.epoch, ...kill });
+      this.tasks.resendPendingKills(id);
     });
     return this.registered(id);
   }
 
   /** The registry write that must succeed before the agent is used (reference §5.2); batched with others. */
-  private admit(id: string, message: RegisterAgent | ReregisterAgent, total: Resources): Promise<unknown> {
+  private admit(id: string, message: RegisterAgent | ReregisterAgent, total: Resources): Promise<RegistryAgent> {
     return this.admissions.admit({
       id,
       hostname: message.agent_info.hostname,
@@ -246,10 +275,19 @@ export class AgentsService implements OnModuleDestroy {
    * removed frameworks are shut down; tasks the master knew there (`known`: the agent's tasks
    * while it was registered or before it became unreachable) but the agent does not are lost.
    * Linear in the agent's tasks: after a failover every agent re-registers, and a scan of all
-   * tasks per agent was quadratic. Returns the frameworks the agent must shut down.
+   * tasks per agent was quadratic. Returns the frameworks the agent must shut down and the
+   * tasks it must kill (declared lost when it disconnected). Tasks of an agent that was
+   * unreachable are RUNNING (or whatever the agent reports) again: frameworks are told so
+   * (REASON_AGENT_REREGISTERED), legacy ones having seen TASK_LOST.
    */
-  private adoptTasks(agent: AgentRecord, message: ReregisterAgent, known: ReadonlyMap<string, TaskRecord> | undefined): Set<string> {
+  private adoptTasks(
+    agent: AgentRecord,
+    message: ReregisterAgent,
+    known: ReadonlyMap<string, TaskRecord> | undefined,
+    wasUnreachable: boolean,
+  ): { shutdowns: Set<string>; kills: { framework_id: { value: string }; task_id: { value: string } }[] } {
     const shutdowns = new Set<string>();
+    const kills: { framework_id: { value: string }; task_id: { value: string } }[] = [];
     const infos = new Map((message.frameworks ?? []).map((f) => [f.id?.value ?? '', f]));
     const reported = new Set<string>();
     for (const t of message.tasks ?? []) {
@@ -258,10 +296,16 @@ export class AgentsService implements OnModuleDestroy {
         shutdowns.add(fwId);
         continue;
       }
+      const key = taskKey(fwId, t.task.task_id.value);
+      if (this.disconnections.declaredLost(agent.id, key)) {
+        if (!isTerminalState(t.state)) kills.push({ framework_id: { value: fwId }, task_id: t.task.task_id });
+        continue;
+      }
       const fw = this.state.frameworks.get(fwId) ?? this.recoverFramework(fwId, infos.get(fwId));
       if (fw === undefined) continue;
-      reported.add(taskKey(fwId, t.task.task_id.value));
-      this.adoptTask(agent, fw, t);
+      reported.add(key);
+      const task = this.adoptTask(agent, fw, t);
+      if (wasUnreachable && task !== undefined) this.tellReregistered(fw, task);
     }
     // Tasks the master believed were on this agent that the agent no longer has.
     for (const [key, task] of known ?? []) {
@@ -278,17 +322,25 @@ export class AgentsService implements OnModuleDestroy {
       this.tasks.complete(fw, task);
       this.events.emit({ type: 'TASK_UPDATED', task, status });
     }
-    return shutdowns;
+    return { shutdowns, kills };
   }
 
-  private adoptTask(agent: AgentRecord, fw: FrameworkRecord, t: AgentTask): void {
+  /** Mesos forwards each task of a returning unreachable agent with the state the agent reports. */
+  private tellReregistered(fw: FrameworkRecord, task: TaskRecord): void {
+    const state = task.statusUpdateState ?? task.state;
+    const status = masterStatus({ taskId: task.id, agentId: task.agentId, executorId: task.executorId, state, reason: 'REASON_AGENT_REREGISTERED', message: 'Unreachable agent re-reregistered', now: this.clock.now() });
+    task.lastStatus = status;
+    this.tasks.sendMasterUpdate(fw, status);
+  }
+
+  private adoptTask(agent: AgentRecord, fw: FrameworkRecord, t: AgentTask): TaskRecord | undefined {
     const existing = fw.tasks.get(t.task.task_id.value);
     let resources: Resources;
     try {
       resources = this.parsed.parse(t.task.resources, 'task.resources');
     } catch (e) {
       this.logger.warn(`agent ${agent.id}: task ${t.task.task_id.value} has invalid resources (${(e as Error).message}); not adopted`);
-      return;
+      return undefined;
     }
     const role = [...resources][0]?.allocationRole ?? fw.roles[0] ?? '*';
     const task: TaskRecord = existing ?? {
@@ -318,6 +370,7 @@ export class AgentsService implements OnModuleDestroy {
     else if (previousState !== t.state) {
       this.events.emit({ type: 'TASK_UPDATED', task, status: { task_id: t.task.task_id, state: t.state, agent_id: { value: agent.id }, source: 'SOURCE_AGENT', timestamp: this.clock.now() / 1000 } });
     }
+    return task;
   }
 
   private recoverFramework(id: string, info: FrameworkInfo | undefined): FrameworkRecord | undefined {
@@ -402,7 +455,9 @@ export class AgentsService implements OnModuleDestroy {
     const end = Math.min(this.pingRound.length, this.pingCursor + Math.ceil(this.pingRound.length / PING_SLICES));
     for (; this.pingCursor < end; this.pingCursor++) {
       const agentId = this.pingRound[this.pingCursor];
-      if (this.pinging.has(agentId) || !this.state.agents.has(agentId)) continue;
+      const agent = this.state.agents.get(agentId);
+      // A disconnected agent is not pinged: it has the re-register timeout instead (disconnections.ts).
+      if (this.pinging.has(agentId) || agent === undefined || agent.disconnected === true) continue;
       this.pinging.add(agentId);
       this.bus
         .ping(agentId, { epoch: this.identity.epoch, registered: true }, this.config.agentPingIntervalMs)
@@ -422,17 +477,30 @@ export class AgentsService implements OnModuleDestroy {
   }
 
   /**
-   * The agent is unreachable (reference §5.3): it leaves the pool, its offers are rescinded, its
-   * tasks are reported unreachable, and every framework hears FAILURE. It may come back.
+   * The agent is unreachable (reference §5.3): the registry records it first (with the time),
+   * then it leaves the pool, its offers are rescinded, its tasks are reported unreachable with
+   * that time, and every framework hears FAILURE. It may come back. A pong that arrives while
+   * the registry write runs is too late, as in Mesos once the registrar operation started; a
+   * failed write is retried at the next missed ping.
    */
   markUnreachable(agent: AgentRecord, why: string): void {
-    if (this.state.agents.get(agent.id) !== agent) return;
-    const now = this.clock.now();
+    if (this.state.agents.get(agent.id) !== agent || this.markingUnreachable.has(agent.id)) return;
+    this.markingUnreachable.add(agent.id);
     this.logger.warn(`agent ${agent.id} at ${agent.hostname}:${agent.port} is unreachable: ${why}`);
+    this.registry
+      .markAgentUnreachable(agent.id)
+      .then((record) => this.unreachable(agent, record.unreachableTime?.getTime() ?? this.clock.now()))
+      .catch((e: Error) => this.logger.warn(`registry: could not mark agent ${agent.id} unreachable: ${e.message}`))
+      .finally(() => this.markingUnreachable.delete(agent.id));
+  }
+
+  private unreachable(agent: AgentRecord, since: number): void {
+    // Re-registered (a new record) or gone while the registry was written.
+    if (this.state.agents.get(agent.id) !== agent) return;
     this.offers.rescindOnAgent(agent.id, 'agent unreachable');
-    this.tasks.agentUnreachable(agent.id, now);
+    this.tasks.agentUnreachable(agent.id, since);
     this.state.agents.delete(agent.id);
-    this.state.unreachableAgents.set(agent.id, now);
+    this.state.unreachableAgents.set(agent.id, since);
     this.detachedTasks.set(agent.id, agent.tasks);
     this.allocation.update((a) => a.removeAgent(agent.id));
     this.tasks.forgetExecutors({ agentId: agent.id });
@@ -441,7 +509,6 @@ export class AgentsService implements OnModuleDestroy {
     this.metrics.increment('master/slave_removals/reason_unhealthy');
     this.metrics.increment('master/slave_unreachable_completed');
     for (const fw of this.state.frameworks.values()) fw.stream?.send({ type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
-    this.registry.markAgentUnreachable(agent.id).catch((e: Error) => this.logger.warn(`registry: could not mark agent ${agent.id} unreachable: ${e.message}`));
   }
 
   // ---- operator: MARK_AGENT_GONE (reference §6.3-6.4) -----------------------------------------
@@ -459,7 +526,11 @@ export class AgentsService implements OnModuleDestroy {
     await this.registry.markAgentGone(agentId);
     if (this.state.goneAgents.has(agentId)) return; // a concurrent call finished first
     this.state.goneAgents.add(agentId);
+    this.state.recoveredAgents.delete(agentId);
     this.detachedTasks.delete(agentId);
+    this.disconnections.settled(agentId);
+    this.tasks.forgetPendingKills(agentId);
+    this.sessions.delete(agentId);
     const now = this.clock.now();
     const agent = this.state.agents.get(agentId);
     if (agent !== undefined) {

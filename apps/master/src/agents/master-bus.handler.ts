@@ -51,6 +51,9 @@ export class MasterBusHandler implements OnModuleDestroy {
         fw?.stream?.send({ type: 'MESSAGE', message: { agent_id: m.message.agent_id, executor_id: m.message.executor_id, data: m.message.data } });
         return;
       }
+      case 'agent-exiting':
+        this.agents.exiting(m.message);
+        return;
       case 'executor-exited': {
         this.tasks.executorExited(m.message.agent_id.value, m.message.framework_id.value, m.message.executor_id.value);
         const fw = this.state.frameworks.get(m.message.framework_id.value);

@@ -10,11 +10,8 @@ import { AllocationService } from './allocation.service';
     {
       provide: AllocationService,
       inject: [Clock, MasterConfig],
-      useFactory: (clock: Clock, config: MasterConfig) => {
-        const service = new AllocationService(clock, config.allocationIntervalMs);
-        service.start();
-        return service;
-      },
+      // Cycles start when this master takes office (cluster/leadership.service.ts), not here.
+      useFactory: (clock: Clock, config: MasterConfig) => new AllocationService(clock, config.allocationIntervalMs),
     },
   ],
   exports: [AllocationService],

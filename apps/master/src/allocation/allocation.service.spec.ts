@@ -1,4 +1,4 @@
-import { Resources } from '@agora/resources';
+import { ResourceQuantities, Resources } from '@agora/resources';
 import type { Clock, TimerHandle } from '../clock/clock';
 import { AllocationService } from './allocation.service';
 
@@ -103,5 +103,18 @@ describe('AllocationService', () => {
     service.onModuleDestroy();
     clock.tick(1000);
     expect(service.cycleCount).toBe(0);
+  });
+  it('withholds roles with quota guarantees while recovering, then offers them', () => {
+    const { clock, service, offers } = setup();
+    let recovering = true;
+    service.withholdGuaranteedRolesWhile(() => recovering);
+    service.update((a) => a.updateQuota('q', { guarantees: ResourceQuantities.parse('cpus:1'), limits: ResourceQuantities.EMPTY }));
+    service.update((a) => a.addAgent(agentSpec('a0')));
+    service.update((a) => a.addFramework({ id: 'fq', roles: ['q'] }));
+    clock.tick(1000);
+    expect(offers).toEqual([]);
+    recovering = false;
+    clock.tick(1000);
+    expect(offers).toEqual(['fq@a0']);
   });
 });

@@ -31,6 +31,8 @@ export class AllocationService implements OnModuleDestroy {
   private periodic: TimerHandle | undefined;
   private pending: TimerHandle | undefined;
   private last: AllocationResult | undefined;
+  /** While it answers true, roles with quota guarantees get no offers (recovery after taking office). */
+  private withholdGuaranteed: (() => boolean) | undefined;
   private cycles = 0;
   /** The allocator's own time per cycle (Mesos's `allocator/mesos/allocation_run_ms`). */
   readonly runTimes = new TimerWindow();
@@ -58,6 +60,14 @@ export class AllocationService implements OnModuleDestroy {
     this.periodic?.cancel();
     this.pending?.cancel();
     this.periodic = this.pending = undefined;
+  }
+
+  /**
+   * Withholds offers from roles with quota guarantees for as long as `recovering` answers true
+   * (asked once per cycle; forgotten once it answers false). See CycleOptions.
+   */
+  withholdGuaranteedRolesWhile(recovering: () => boolean): void {
+    this.withholdGuaranteed = recovering;
   }
 
   onOffers(sink: OfferSink): void {
@@ -103,7 +113,8 @@ export class AllocationService implements OnModuleDestroy {
   /** Runs one cycle now and hands its offers to the sinks. */
   runCycle(): AllocationResult {
     const startedAt = this.clock.monotonic();
-    const result = this.allocator.allocate(this.clock.now());
+    if (this.withholdGuaranteed !== undefined && !this.withholdGuaranteed()) this.withholdGuaranteed = undefined;
+    const result = this.allocator.allocate(this.clock.now(), { withholdGuaranteedRoles: this.withholdGuaranteed !== undefined });
     this.last = result;
     this.cycles++;
     this.runTimes.record(result.metrics.durationMs);

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { type AgentRecord, type ExecutorRecord, executorKey, type FrameworkRecord, type OfferRecord, type TaskRecord } from './records';
 
+/** An agent known only from the registry: what it said when it was last admitted. */
+export interface RecoveredAgent {
+  readonly id: string;
+  readonly hostname: string;
+  readonly port: number;
+  /** Mesos text form, e.g. `cpus:4;mem:8192`. */
+  readonly resources: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 const NO_EXECUTORS: ReadonlyMap<string, ExecutorRecord> = new Map();
 
 /**
@@ -24,6 +34,11 @@ export class ClusterState {
   readonly unreachableAgents = new Map<string, number>();
   /** Agents marked gone by an operator. */
   readonly goneAgents = new Set<string>();
+  /**
+   * Agents the registry had admitted when this master took office and that have not
+   * re-registered since (Mesos's recovered agents, reference §6.1): listed, never offered.
+   */
+  readonly recoveredAgents = new Map<string, RecoveredAgent>();
 
   /** Tasks of all frameworks, live ones first. */
   *allTasks(): Iterable<TaskRecord> {

@@ -8,6 +8,7 @@ import type { Resources } from '@agora/resources';
 import type {
   AgentInfo,
   Attribute,
+  DrainInfo,
   ExecutorInfo,
   FrameworkInfo,
   OfferConstraints,
@@ -31,8 +32,14 @@ export interface AgentRecord {
   capabilities: string[];
   registeredAt: number;
   reregisteredAt?: number;
-  /** Offers are made from active agents only. */
+  /** Offers are made from active agents only: neither deactivated nor disconnected. */
   active: boolean;
+  /** An operator deactivated (or drains) it: DEACTIVATE_AGENT, DRAIN_AGENT (agents/agent-maintenance.ts). */
+  deactivated?: boolean;
+  /** Set by DRAIN_AGENT, DRAINING until its tasks are gone, then DRAINED. */
+  drainInfo?: DrainInfo;
+  /** Its process said it exits (agents/disconnections.ts); it has a while to re-register. */
+  disconnected?: boolean;
   /** Pings in a row without a pong. */
   missedPings: number;
   /** Tasks on the agent, keyed by taskKey(frameworkId, taskId). */

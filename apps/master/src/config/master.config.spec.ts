@@ -18,4 +18,23 @@ describe('MasterConfig', () => {
     expect(loadMasterConfig({}, {}).maxOperatorEventStreamSubscribers).toBe(1000);
     expect(() => loadMasterConfig({}, { AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS: '0' })).toThrow(/AGORA_MAX_OPERATOR_EVENT_STREAM_SUBSCRIBERS/);
   });
+  it('defaults high availability to Mesos’s figures', () => {
+    const config = loadMasterConfig({}, {});
+    expect([config.leaderPollMs, config.leaderLeaseMs, config.agentReregisterTimeoutMs, config.quotaRecoveryFraction, config.quotaRecoveryTimeoutMs]).toEqual([
+      1000, 10_000, 600_000, 0.8, 600_000,
+    ]);
+  });
+
+  it.each([
+    ['AGORA_LEADER_POLL_MS', 'often'],
+    ['AGORA_LEADER_POLL_MS', '0'],
+    ['AGORA_LEADER_LEASE_MS', '50'],
+    ['AGORA_LEADER_LEASE_MS', '1.5'],
+    ['AGORA_AGENT_REREGISTER_TIMEOUT_MS', '-1'],
+    ['AGORA_QUOTA_RECOVERY_FRACTION', '1.2'],
+    ['AGORA_QUOTA_RECOVERY_FRACTION', 'most'],
+    ['AGORA_QUOTA_RECOVERY_TIMEOUT_MS', 'never'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => loadMasterConfig({}, { [name]: value })).toThrow(new RegExp(name));
+  });
 });

@@ -72,6 +72,45 @@ export class MasterConfig {
   @Max(100_000)
   readonly maxOperatorEventStreamSubscribers: number = 1000;
 
+  /** How often a standby tries to take the leadership lock and re-reads who leads (DESIGN §5). */
+  @FromEnv('AGORA_LEADER_POLL_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(10)
+  @Max(600_000)
+  readonly leaderPollMs: number = 1000;
+
+  /**
+   * The leader's lease: Postgres ends the lock session after this much silence
+   * (idle_session_timeout), so a frozen leader loses the lock; the leader touches it every
+   * lease/4 and exits when a touch fails or comes later than this (Mesos's ZooKeeper session).
+   */
+  @FromEnv('AGORA_LEADER_LEASE_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(200)
+  @Max(3_600_000)
+  readonly leaderLeaseMs: number = 10_000;
+
+  /** After taking office, agents that have not re-registered within this are unreachable (Mesos --agent_reregister_timeout: 10 min). */
+  @FromEnv('AGORA_AGENT_REREGISTER_TIMEOUT_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(31_536_000_000)
+  readonly agentReregisterTimeoutMs: number = 600_000;
+
+  /** After taking office, roles with quota get no offers until this fraction of the recovered agents is back (Mesos: 0.8). */
+  @FromEnv('AGORA_QUOTA_RECOVERY_FRACTION')
+  @IsNumber({}, { message: 'must be a number between 0 and 1' })
+  @Min(0, { message: 'must be a number between 0 and 1' })
+  @Max(1, { message: 'must be a number between 0 and 1' })
+  readonly quotaRecoveryFraction: number = 0.8;
+
+  /** ... or until this long after taking office (Mesos: 10 min). */
+  @FromEnv('AGORA_QUOTA_RECOVERY_TIMEOUT_MS')
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  @Min(0)
+  @Max(31_536_000_000)
+  readonly quotaRecoveryTimeoutMs: number = 600_000;
+
   /**
    * The NATS server(s) agents talk to the master through, e.g. `nats://127.0.0.1:4222`. Unset:
    * a bus inside this process only (`agora local`), which remote agents cannot reach.

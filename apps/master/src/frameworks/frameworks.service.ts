@@ -87,10 +87,12 @@ export class FrameworksService implements OnModuleDestroy {
     };
     // Validates the offer constraints before anything is recorded.
     const spec = frameworkSpec(id, info, roles, suppressed, call.offer_constraints);
+    // Durable before SUBSCRIBED: a leader that dies right after still leaves the framework (and its
+    // failover timeout) to the next one (failover-timers.ts).
+    await this.persist(fw);
     this.state.frameworks.set(id, fw);
     this.metrics.increment(requestedId === undefined ? 'master/messages_register_framework' : 'master/messages_reregister_framework');
     this.allocation.update((a) => a.addFramework(spec, true), true);
-    this.persist(fw);
     this.events.emit({ type: 'FRAMEWORK_ADDED', framework: fw });
     this.logger.log(`framework ${id} (${info.name}) subscribed with roles ${roles.join(', ')}`);
     return fw;
@@ -124,7 +126,7 @@ export class FrameworksService implements OnModuleDestroy {
       a.updateFramework(spec);
       a.activateFramework(fw.id);
     }, true);
-    this.persist(fw);
+    void this.persist(fw);
     this.events.emit({ type: 'FRAMEWORK_UPDATED', framework: fw });
     this.logger.log(`framework ${fw.id} (${info.name}) failed over`);
     return fw;
@@ -193,7 +195,7 @@ export class FrameworksService implements OnModuleDestroy {
       a.updateFramework(spec);
       if (revived.length > 0) a.revive(fw.id, revived);
     });
-    this.persist(fw);
+    void this.persist(fw);
     this.events.emit({ type: 'FRAMEWORK_UPDATED', framework: fw });
   }
 
@@ -236,8 +238,9 @@ export class FrameworksService implements OnModuleDestroy {
     }
   }
 
-  private persist(fw: FrameworkRecord): void {
-    this.registry
+  /** Records the framework in the registry; a failed write is logged, not fatal (the framework runs on). */
+  private persist(fw: FrameworkRecord): Promise<void> {
+    return this.registry
       .upsertFramework({
         id: fw.id,
         name: fw.info.name,
@@ -245,6 +248,9 @@ export class FrameworksService implements OnModuleDestroy {
         roles: fw.roles,
         failoverTimeoutSeconds: fw.info.failover_timeout ?? 0,
       })
-      .catch((e: Error) => this.logger.warn(`registry: could not record framework ${fw.id}: ${e.message}`));
+      .then(
+        () => undefined,
+        (e: Error) => this.logger.warn(`registry: could not record framework ${fw.id}: ${e.message}`),
+      );
   }
 }

@@ -6,9 +6,10 @@ import { RoleQuotaEntity } from './entities/role-quota.entity';
 import { RoleWeightEntity } from './entities/role-weight.entity';
 import { InitialRegistry1764070000000 } from './migrations/1764070000000-initial-registry';
 import { RoleWeightsAndQuotas1764500000000 } from './migrations/1764500000000-role-weights-and-quotas';
+import { AgentMaintenance1764900000000 } from './migrations/1764900000000-agent-maintenance';
 
 /** Every migration, oldest first. Schema changes are new migrations here; never `synchronize`. */
-export const REGISTRY_MIGRATIONS = [InitialRegistry1764070000000, RoleWeightsAndQuotas1764500000000];
+export const REGISTRY_MIGRATIONS = [InitialRegistry1764070000000, RoleWeightsAndQuotas1764500000000, AgentMaintenance1764900000000];
 
 export const REGISTRY_ENTITIES = [AgentEntity, FrameworkEntity, RegistryEpochEntity, RoleWeightEntity, RoleQuotaEntity];
 

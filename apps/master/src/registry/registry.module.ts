@@ -40,8 +40,9 @@ class RegistryShutdown implements OnApplicationShutdown {
 /**
  * The registry (DESIGN §4): durable cluster membership in Postgres through TypeORM. Connecting
  * runs the migrations (under an advisory lock, so masters starting together take turns); the
- * master does not serve until its registry is ready. Exports RegistryService and AgentAdmissions
- * (batched agent admissions) only: entities and TypeORM stay in this folder.
+ * master does not serve until its registry is ready. Exports RegistryService, AgentAdmissions
+ * (batched agent admissions) and the RegistryDatabase's URL (for the leadership lock) only:
+ * entities and TypeORM stay in this folder.
  */
 @Module({})
 export class RegistryModule {
@@ -72,7 +73,8 @@ export class RegistryModule {
         }),
       ],
       providers: [RegistryService, AgentAdmissions, RegistryShutdown],
-      exports: [RegistryService, AgentAdmissions],
+      // RegistryDatabase: the leadership lock opens its own connection to the same database.
+      exports: [RegistryService, AgentAdmissions, RegistryDatabaseModule],
     };
   }
 }

@@ -25,7 +25,19 @@ export interface AgentAdmission {
   readonly attributes: { readonly [name: string]: Json };
 }
 
-export interface AgentRecord extends AgentAdmission {
+/** mesos.proto DrainInfo as stored: the drain's state and the operator's config. */
+export interface RegistryDrainInfo {
+  readonly state: 'DRAINING' | 'DRAINED';
+  readonly config: { readonly max_grace_period?: { readonly nanoseconds: number }; readonly mark_gone?: boolean };
+}
+
+/** What an operator decided for an agent's maintenance; survives re-registration and failover. */
+export interface AgentMaintenanceRecord {
+  readonly deactivated: boolean;
+  readonly drainInfo: RegistryDrainInfo | null;
+}
+
+export interface AgentRecord extends AgentAdmission, AgentMaintenanceRecord {
   readonly state: AgentState;
   readonly registeredTime: Date;
   /** The last re-registration, or null if it registered once. */

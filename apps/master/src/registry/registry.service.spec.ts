@@ -102,6 +102,8 @@ describe('RegistryService against Postgres', () => {
         registeredTime: clock.date,
         reregisteredTime: null,
         unreachableTime: null,
+        deactivated: false,
+        drainInfo: null,
       });
       expect(await registry.listAgents()).toEqual([record]);
     });
@@ -152,6 +154,33 @@ describe('RegistryService against Postgres', () => {
       ]);
     });
 
+    it('keeps an operator\'s maintenance across unreachability and re-admission, one batch or alone', async () => {
+      await registry.admitAgent(agent('a1'));
+      const drain = { state: 'DRAINING' as const, config: { max_grace_period: { nanoseconds: 5e9 }, mark_gone: false } };
+      expect(await registry.updateAgentMaintenance('a1', () => ({ deactivated: true, drainInfo: drain }))).toMatchObject({ deactivated: true, drainInfo: drain });
+      await registry.markAgentUnreachable('a1');
+      expect(await registry.admitAgent(agent('a1'))).toMatchObject({ deactivated: true, drainInfo: drain });
+      expect((await registry.admitAgents([agent('a1')])).get('a1')).toMatchObject({ deactivated: true, drainInfo: drain });
+      const seen: unknown[] = [];
+      await registry.updateAgentMaintenance('a1', (current) => {
+        seen.push(current);
+        return { deactivated: false, drainInfo: null };
+      });
+      expect(seen).toEqual([{ deactivated: true, drainInfo: drain }]);
+      expect(await registry.listAgents()).toEqual([expect.objectContaining({ deactivated: false, drainInfo: null })]);
+    });
+
+    it('leaves maintenance unchanged when the change refuses, and refuses unknown and gone agents', async () => {
+      await registry.admitAgent(agent('a1'));
+      await expect(registry.updateAgentMaintenance('a1', () => {
+        throw new Error('not deactivated');
+      })).rejects.toThrow('not deactivated');
+      expect(await registry.listAgents()).toEqual([expect.objectContaining({ deactivated: false })]);
+      await expect(registry.updateAgentMaintenance('nope', (m) => m)).rejects.toThrow(UnknownAgentError);
+      await registry.markAgentGone('a1');
+      await expect(registry.updateAgentMaintenance('a1', (m) => m)).rejects.toThrow(AgentGoneError);
+    });
+
     it('admits concurrent registrations of one agent without losing either', async () => {
       await Promise.all([registry.admitAgent(agent('a1')), registry.admitAgent(agent('a1', { port: 6000 }))]);
       const [record] = await registry.listAgents();
@@ -168,8 +197,9 @@ describe('RegistryService against Postgres', () => {
       await registry.markAgentGone('gone');
       const later = clock.advance(30);
       const answers = await registry.admitAgents([agent('new'), agent('known', { port: 5052 }), agent('gone')]);
-      expect(answers.get('new')).toEqual({ ...agent('new'), state: 'admitted', registeredTime: later, reregisteredTime: null, unreachableTime: null });
-      expect(answers.get('known')).toEqual({ ...agent('known', { port: 5052 }), state: 'admitted', registeredTime: first, reregisteredTime: later, unreachableTime: null });
+      const maintenance = { deactivated: false, drainInfo: null };
+      expect(answers.get('new')).toEqual({ ...agent('new'), state: 'admitted', registeredTime: later, reregisteredTime: null, unreachableTime: null, ...maintenance });
+      expect(answers.get('known')).toEqual({ ...agent('known', { port: 5052 }), state: 'admitted', registeredTime: first, reregisteredTime: later, unreachableTime: null, ...maintenance });
       expect(answers.get('gone')).toBeInstanceOf(AgentGoneError);
       expect((await registry.listAgents()).map((a) => [a.id, a.state])).toEqual([
         ['gone', 'gone'],
@@ -272,6 +302,11 @@ describe('RegistryService against Postgres', () => {
       expect(await registry.beginTerm('m1:5050')).toBe(before + 1);
       expect(await registry.beginTerm('m2:5050')).toBe(before + 2);
       expect(await dataSource.query('SELECT leader FROM registry_epoch')).toEqual([{ leader: 'm2:5050' }]);
+    });
+
+    it('names the current leader and its epoch', async () => {
+      const epoch = await registry.beginTerm('m3:5050');
+      expect(await registry.currentLeader()).toEqual({ epoch, leader: 'm3:5050' });
     });
   });
 });

@@ -14,6 +14,7 @@ import {
 } from './registry.errors';
 import {
   AgentAdmission,
+  AgentMaintenanceRecord,
   AgentRecord,
   FrameworkRecord,
   FrameworkRegistration,
@@ -47,28 +48,22 @@ export class RegistryService {
     });
   }
 
+  /** The leader the registry names (`host:port`), or null before the first election. */
+  async currentLeader(): Promise<{ epoch: number; leader: string | null }> {
+    const row = await this.db.getRepository(RegistryEpochEntity).findOneByOrFail({ id: 1 });
+    return { epoch: Number(row.epoch), leader: row.leader };
+  }
+
   /**
    * Admits an agent that registers or re-registers: a new id is inserted, a known one is
-   * updated and becomes `admitted` again. Throws AgentGoneError for an agent marked gone.
+   * updated and becomes `admitted` again, an operator's maintenance (deactivated, drain) kept.
+   * Throws AgentGoneError for an agent marked gone. One upsert statement (admitAgents), so two
+   * concurrent admissions of one new id cannot both take the insert path.
    */
-  admitAgent(agent: AgentAdmission): Promise<AgentRecord> {
-    return retryInsertRace(() => this.db.transaction(async (tx) => {
-      const now = this.now();
-      const existing = await lockAgent(tx, agent.id);
-      if (existing?.state === 'gone') throw new AgentGoneError(agent.id);
-      const row = tx.create(AgentEntity, {
-        id: agent.id,
-        hostname: agent.hostname,
-        port: agent.port,
-        resources: agent.resources,
-        attributes: { ...agent.attributes },
-        state: 'admitted',
-        registeredTime: existing?.registeredTime ?? now,
-        reregisteredTime: existing ? now : null,
-        unreachableTime: null,
-      });
-      return toAgentRecord(await tx.save(row));
-    }));
+  async admitAgent(agent: AgentAdmission): Promise<AgentRecord> {
+    const answer = (await this.admitAgents([agent])).get(agent.id) ?? new AgentGoneError(agent.id);
+    if (answer instanceof AgentGoneError) throw answer;
+    return answer;
   }
 
   /**
@@ -120,6 +115,24 @@ export class RegistryService {
         await tx.save(agent);
       }
       return toAgentRecord(agent);
+    });
+  }
+
+  /**
+   * Changes an agent's maintenance (DEACTIVATE_AGENT, DRAIN_AGENT, REACTIVATE_AGENT, a drain's
+   * end): `change` gets the current one under the row lock and returns the new one, or throws
+   * to refuse. For an admitted or unreachable agent; throws UnknownAgentError, or
+   * AgentGoneError for a gone agent.
+   */
+  updateAgentMaintenance(agentId: string, change: (current: AgentMaintenanceRecord) => AgentMaintenanceRecord): Promise<AgentRecord> {
+    return this.db.transaction(async (tx) => {
+      const agent = await lockAgent(tx, agentId);
+      if (!agent) throw new UnknownAgentError(agentId);
+      if (agent.state === 'gone') throw new AgentGoneError(agentId);
+      const next = change({ deactivated: agent.deactivated, drainInfo: agent.drainInfo });
+      agent.deactivated = next.deactivated;
+      agent.drainInfo = next.drainInfo;
+      return toAgentRecord(await tx.save(agent));
     });
   }
 
@@ -272,6 +285,8 @@ function toAgentRecord(row: AgentEntity): AgentRecord {
     registeredTime: row.registeredTime,
     reregisteredTime: row.reregisteredTime,
     unreachableTime: row.unreachableTime,
+    deactivated: row.deactivated,
+    drainInfo: row.drainInfo,
   };
 }
 
@@ -299,7 +314,7 @@ const ADMIT_AGENTS_SQL = `
     hostname = EXCLUDED.hostname, port = EXCLUDED.port, resources = EXCLUDED.resources, attributes = EXCLUDED.attributes,
     state = 'admitted', reregistered_time = $2, unreachable_time = NULL
   WHERE a.state <> 'gone'
-  RETURNING a.id, a.hostname, a.port, a.resources, a.attributes, a.state, a.registered_time, a.reregistered_time, a.unreachable_time`;
+  RETURNING a.id, a.hostname, a.port, a.resources, a.attributes, a.state, a.registered_time, a.reregistered_time, a.unreachable_time, a.deactivated, a.drain_info`;
 
 /** A registry_agents row as the pg driver returns it from raw SQL. */
 interface AgentRow {
@@ -312,6 +327,8 @@ interface AgentRow {
   registered_time: Date;
   reregistered_time: Date | null;
   unreachable_time: Date | null;
+  deactivated: boolean;
+  drain_info: AgentEntity['drainInfo'];
 }
 
 function fromAgentRow(row: AgentRow): AgentRecord {
@@ -325,5 +342,7 @@ function fromAgentRow(row: AgentRow): AgentRecord {
     registeredTime: row.registered_time,
     reregisteredTime: row.reregistered_time,
     unreachableTime: row.unreachable_time,
+    deactivated: row.deactivated,
+    drainInfo: row.drain_info,
   };
 }

@@ -4,6 +4,7 @@ import {
   type ExecutorInfo,
   isTerminalState,
   type KillPolicy,
+  type KillTask,
   type StatusUpdate,
   type TaskEnded,
   type TaskState,
@@ -19,6 +20,7 @@ import { executorKey, type FrameworkRecord, type TaskRecord, taskKey } from '../
 import type { Resources } from '@agora/resources';
 import { MasterConfig } from '../config/master.config';
 import { MasterMetrics } from '../metrics/master-metrics';
+import { unknownTaskAnswer } from './reconcile-answer';
 import { masterStatus, statusForFramework } from './statuses';
 
 /** A validated task, before the master records it. */
@@ -34,6 +36,12 @@ export type NewTask = Omit<TaskRecord, 'state' | 'statuses' | 'released'>;
 @Injectable()
 export class TasksService {
   private readonly logger = new Logger('tasks');
+  private readonly completionListeners: ((task: TaskRecord) => void)[] = [];
+  /**
+   * Kills of tasks whose agent was away (unreachable or disconnected), by agent id then task
+   * key: re-sent when the agent re-registers (reference §5.2, SlaveRecoveryTest.ReconcileKillTask).
+   */
+  private readonly pendingKills = new Map<string, Map<string, KillTask>>();
 
   constructor(
     private readonly cluster: ClusterState,
@@ -202,9 +210,46 @@ export class TasksService {
     if (!task.released) this.transition(task, task.state);
     fw.tasks.delete(task.id);
     this.cluster.agents.get(task.agentId)?.tasks.delete(taskKey(fw.id, task.id));
+    this.pendingKills.get(task.agentId)?.delete(taskKey(fw.id, task.id));
     fw.completedTasks.push(task);
     const overflow = fw.completedTasks.length - this.config.maxCompletedTasksPerFramework;
     if (overflow > 0) fw.completedTasks.splice(0, overflow);
+    for (const listener of this.completionListeners) listener(task);
+  }
+
+  /** Called after a task left the live set (a draining agent waits for its last one). */
+  onCompleted(listener: (task: TaskRecord) => void): void {
+    this.completionListeners.push(listener);
+  }
+
+  /**
+   * The master ends a task on its own (its agent disconnected, restarted or was removed): the
+   * framework is sent the status (no uuid, never retried, so nothing waits for an
+   * acknowledgement) and the task completes at once.
+   */
+  endByMaster(fw: FrameworkRecord, task: TaskRecord, state: TaskState, reason: TaskStatusReason, message: string): void {
+    const now = this.clock.now();
+    const status = masterStatus({ taskId: task.id, agentId: task.agentId, executorId: task.executorId, state, reason, message, now });
+    task.statusUpdateState = state;
+    task.lastStatus = status;
+    task.statuses.push({ task_id: status.task_id, state, timestamp: now / 1000 });
+    this.transition(task, state);
+    this.sendMasterUpdate(fw, status);
+    this.complete(fw, task);
+    this.events.emit({ type: 'TASK_UPDATED', task, status });
+  }
+
+  /** Re-sends the kills that waited for this agent to come back, for tasks it still runs. */
+  resendPendingKills(agentId: string): void {
+    const kills = this.pendingKills.get(agentId);
+    this.pendingKills.delete(agentId);
+    const agent = this.cluster.agents.get(agentId);
+    if (kills === undefined || agent === undefined) return;
+    for (const [key, kill] of kills) {
+      const task = agent.tasks.get(key);
+      if (task === undefined || isTerminalState(task.state)) continue;
+      this.bus.toAgent(agentId, 'kill-task', { ...kill, epoch: this.identity.epoch });
+    }
   }
 
   /**
@@ -220,13 +265,26 @@ export class TasksService {
     }
     if (agentId !== undefined && agentId !== task.agentId) return;
     if (isTerminalState(task.state)) return;
-    if (!this.cluster.agents.has(task.agentId)) return; // unreachable: the kill waits for the agent
-    this.bus.toAgent(task.agentId, 'kill-task', {
+    const kill: KillTask = {
       epoch: this.identity.epoch,
       framework_id: { value: fw.id },
       task_id: { value: taskId },
       ...(killPolicy ? { kill_policy: killPolicy } : {}),
-    });
+    };
+    const agent = this.cluster.agents.get(task.agentId);
+    if (agent === undefined || agent.disconnected === true) {
+      // Unreachable or disconnected: the kill waits for the agent to re-register.
+      const kills = this.pendingKills.get(task.agentId) ?? new Map<string, KillTask>();
+      kills.set(taskKey(fw.id, taskId), kill);
+      this.pendingKills.set(task.agentId, kills);
+      return;
+    }
+    this.bus.toAgent(task.agentId, 'kill-task', kill);
+  }
+
+  /** An agent gone for good: kills waiting for it never will be sent. */
+  forgetPendingKills(agentId: string): void {
+    this.pendingKills.delete(agentId);
   }
 
   /**
@@ -247,16 +305,15 @@ export class TasksService {
         send(this.reconciled(task, now));
         continue;
       }
-      const base = { taskId, agentId, now, reason: 'REASON_RECONCILIATION' as TaskStatusReason };
-      if (agentId !== undefined && this.cluster.agents.has(agentId)) {
-        send(masterStatus({ ...base, state: 'TASK_GONE', message: 'Reconciliation: Task is unknown to the agent' }));
-      } else if (agentId !== undefined && this.cluster.unreachableAgents.has(agentId)) {
-        send(masterStatus({ ...base, state: 'TASK_UNREACHABLE', message: 'Reconciliation: Task is unreachable', unreachableSinceMs: this.cluster.unreachableAgents.get(agentId) }));
-      } else if (agentId !== undefined && this.cluster.goneAgents.has(agentId)) {
-        send(masterStatus({ ...base, state: 'TASK_GONE_BY_OPERATOR', message: 'Reconciliation: Task is gone' }));
-      } else {
-        send(masterStatus({ ...base, state: 'TASK_UNKNOWN', message: 'Reconciliation: Task is unknown' }));
-      }
+      const answer = unknownTaskAnswer({
+        agentId,
+        registered: (id) => this.cluster.agents.has(id),
+        unreachableSince: (id) => this.cluster.unreachableAgents.get(id),
+        gone: (id) => this.cluster.goneAgents.has(id),
+        recovered: (id) => this.cluster.recoveredAgents.has(id),
+        anyRecovered: this.cluster.recoveredAgents.size > 0,
+      });
+      if (answer !== undefined) send(masterStatus({ taskId, agentId, now, reason: 'REASON_RECONCILIATION', ...answer }));
     }
   }
 

@@ -38,7 +38,7 @@ export class AgentFragments {
 
 /** What the renderers read from the record. */
 function fields(a: AgentRecord): unknown[] {
-  return [a.info, a.hostname, a.port, a.ip, a.total, a.attributes, a.version, a.capabilities, a.registeredAt, a.reregisteredAt, a.active];
+  return [a.info, a.hostname, a.port, a.ip, a.total, a.attributes, a.version, a.capabilities, a.registeredAt, a.reregisteredAt, a.active, a.deactivated, a.drainInfo];
 }
 
 function text(memo: WeakMap<AgentRecord, Fragment>, agent: AgentRecord, inputs: readonly unknown[], render: () => string): string {

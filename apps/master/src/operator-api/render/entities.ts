@@ -75,10 +75,12 @@ export function renderAgent(agent: AgentRecord, usage: Usage): AgentJson {
     reserved_resources: byRole(agent.total.reservedByRole(), toV0),
     unreserved_resources: toV0(agent.total.unreserved()),
     active: agent.active,
-    deactivated: !agent.active,
+    // Mesos: the operator's deactivation, not a disconnection (that only clears `active`).
+    deactivated: agent.deactivated === true,
     version: agent.version,
     capabilities: [...agent.capabilities],
   };
+  if (agent.drainInfo !== undefined) json.drain_info = agent.drainInfo;
   if (agent.reregisteredAt !== undefined) json.reregistered_time = seconds(agent.reregisteredAt);
   if (agent.info.domain !== undefined) json.domain = agent.info.domain;
   return json;

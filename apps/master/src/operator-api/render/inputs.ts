@@ -5,6 +5,7 @@
  */
 import type { CycleMetrics } from '@agora/allocator';
 import type { ResourceQuantities } from '@agora/resources';
+import type { RecoveredAgent } from '../../cluster/cluster-state';
 import type { AgentRecord, ExecutorRecord, FrameworkRecord, OfferRecord } from '../../cluster/records';
 import type { MasterIdentity } from '../../cluster/master-identity';
 import type { MasterConfig } from '../../config/master.config';
@@ -21,6 +22,8 @@ export interface ClusterView {
   readonly executors: ReadonlyMap<string, ExecutorRecord>;
   /** Agents marked unreachable, with the time (ms) it happened. */
   readonly unreachableAgents: ReadonlyMap<string, number>;
+  /** Agents known from the registry that have not re-registered since this master took office. */
+  readonly recoveredAgents?: ReadonlyMap<string, RecoveredAgent>;
 }
 
 /** Who this master is (MasterIdentity satisfies it). */

@@ -7,6 +7,7 @@ import type {
   AgentInfo,
   ContainerInfo,
   ContainerStatus,
+  DrainInfo,
   HealthCheck,
   Label,
   OfferConstraints,
@@ -16,6 +17,7 @@ import type {
   TaskState,
 } from '@agora/protocol';
 import type { V0Resources, V1Resource } from '@agora/resources';
+import type { RecoveredSlaveJson } from './recovered-agents';
 import type { Json } from '../../registry';
 
 export interface TaskStatusJson {
@@ -70,6 +72,8 @@ export interface AgentJson {
   unreserved_resources: V0Resources;
   active: boolean;
   deactivated: boolean;
+  /** While draining and once drained (DRAIN_AGENT). */
+  drain_info?: DrainInfo;
   version: string;
   capabilities: string[];
 }
@@ -175,7 +179,7 @@ export interface StateJson extends VersionJson {
   leader_info: MasterInfoJson;
   flags: Record<string, string>;
   slaves: AgentJson[];
-  recovered_slaves: never[];
+  recovered_slaves: RecoveredSlaveJson[];
   frameworks: FrameworkJson[];
   completed_frameworks: FrameworkJson[];
   orphan_tasks: never[];
@@ -196,7 +200,7 @@ export interface FrameworksJson {
 
 export interface SlavesJson {
   slaves: AgentFullJson[];
-  recovered_slaves: never[];
+  recovered_slaves: RecoveredSlaveJson[];
 }
 
 export interface TasksJson {

@@ -44,9 +44,10 @@ export function renderMetrics(input: MetricsInputs): MetricsJson {
   for (const agent of cluster.agents.values()) {
     addScalars(total, agent.total);
     if (agent.active) agentsActive++;
-    // There is no connection to lose on the bus: an agent that missed its last ping counts as
-    // disconnected until it answers again (or is marked unreachable).
-    if (agent.missedPings > 0) agentsDisconnected++;
+    // There is no connection to lose on the bus: an agent whose process said it exits
+    // (agents/disconnections.ts), or that missed its last ping, counts as disconnected until it
+    // re-registers or answers again (or is marked unreachable).
+    if (agent.disconnected === true || agent.missedPings > 0) agentsDisconnected++;
   }
   const tasksByState = new Map<TaskState, number>();
   let frameworksActive = 0;

@@ -6,7 +6,7 @@ import { renderFrameworks, renderSlaves, renderState } from './state';
 function cluster(): ClusterBuilder {
   const c = new ClusterBuilder();
   c.agent('a1');
-  c.agent('a2', { active: false });
+  c.agent('a2', { deactivated: true, drainInfo: { state: 'DRAINED', config: { mark_gone: false } } });
   c.agent('a3');
   c.unreachable('a3');
   c.framework('f1');
@@ -50,6 +50,8 @@ describe('renderState', () => {
       ['a1', true, false],
       ['a2', false, true],
     ]);
+    expect(state.slaves[1].drain_info).toEqual({ state: 'DRAINED', config: { mark_gone: false } });
+    expect(state.slaves[0].drain_info).toBeUndefined();
     expect(state.slaves[0]).toMatchObject({ used_resources: { cpus: 1, mem: 128 }, offered_resources: { cpus: 1, mem: 256 } });
   });
 

@@ -4,6 +4,7 @@ import { renderAgent, renderAgentFull, renderFramework, renderTask, seconds } fr
 import type { BuildFacts, ClusterView, FlagsConfig, MasterFacts } from './inputs';
 import type { AgentJson, FrameworkJson, FrameworksJson, SlavesJson, StateJson, TaskJson } from './json';
 import { renderFlags, renderVersion } from './master-info';
+import { renderRecoveredSlave } from './recovered-agents';
 import { indexUsage, type Usage, type UsageMemo } from './usage';
 
 export interface StateInputs {
@@ -52,7 +53,7 @@ export function renderState({ cluster, master, config, build, entities = AS_OBJE
     leader_info: master.info(),
     flags: renderFlags(config, master),
     slaves: [...cluster.agents.values()].map((agent) => entities.agent(agent, usage)),
-    recovered_slaves: [],
+    recovered_slaves: [...(cluster.recoveredAgents?.values() ?? [])].map(renderRecoveredSlave),
     frameworks,
     completed_frameworks,
     orphan_tasks: [],
@@ -69,7 +70,8 @@ export function renderFrameworks(cluster: ClusterView, frameworkId?: string): Fr
 export function renderSlaves(cluster: ClusterView, agentId?: string): SlavesJson {
   const usage = indexUsage(cluster);
   const agents = agentId === undefined ? [...cluster.agents.values()] : [cluster.agents.get(agentId)].filter((a) => a !== undefined);
-  return { slaves: agents.map((agent) => renderAgentFull(agent, usage)), recovered_slaves: [] };
+  const recovered = [...(cluster.recoveredAgents?.values() ?? [])].filter((a) => agentId === undefined || a.id === agentId);
+  return { slaves: agents.map((agent) => renderAgentFull(agent, usage)), recovered_slaves: recovered.map(renderRecoveredSlave) };
 }
 
 function frameworksOf(

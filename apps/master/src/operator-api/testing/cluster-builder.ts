@@ -3,7 +3,7 @@
  * services keep (a task is in its framework's and its agent's maps, an offer id in its
  * framework's set). Times are milliseconds; defaults are small and obvious.
  */
-import { type Attribute, type FrameworkCapabilityType, isTerminalState, type TaskInfo, type TaskState } from '@agora/protocol';
+import { type Attribute, type DrainInfo, type FrameworkCapabilityType, isTerminalState, type TaskInfo, type TaskState } from '@agora/protocol';
 import { Resources } from '@agora/resources';
 import { ClusterState } from '../../cluster/cluster-state';
 import { MasterIdentity } from '../../cluster/master-identity';
@@ -23,6 +23,9 @@ export interface AgentOptions {
   port?: number;
   ip?: string;
   active?: boolean;
+  /** An operator deactivated it (implies inactive unless `active` says otherwise). */
+  deactivated?: boolean;
+  drainInfo?: DrainInfo;
   attributes?: Attribute[];
   registeredAt?: number;
   reregisteredAt?: number;
@@ -71,10 +74,12 @@ export class ClusterBuilder {
       capabilities: ['MULTI_ROLE'],
       registeredAt: options.registeredAt ?? 1_000,
       reregisteredAt: options.reregisteredAt,
-      active: options.active ?? true,
+      active: options.active ?? options.deactivated !== true,
       missedPings: options.missedPings ?? 0,
       tasks: new Map(),
     };
+    if (options.deactivated === true) record.deactivated = true;
+    if (options.drainInfo !== undefined) record.drainInfo = options.drainInfo;
     this.state.agents.set(id, record);
     return record;
   }

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotImplementedException } from '@nestjs/common';
 import type { OperatorCall, OperatorResponse } from '@agora/protocol';
+import { AgentMaintenanceService } from '../../agents/agent-maintenance';
 import { AgentsService } from '../../agents/agents.service';
 import { ClusterState } from '../../cluster/cluster-state';
 import { MasterIdentity } from '../../cluster/master-identity';
@@ -31,7 +32,7 @@ export type SynchronousCall = Exclude<OperatorCall, { type: 'SUBSCRIBE' }>;
  * live records as the v0 endpoints do (OperatorService gathers the same inputs), writes go to
  * the services that own the change. A read resolves with its Response; a write with undefined,
  * which the controller answers with an empty 200, as Mesos answers UPDATE_WEIGHTS,
- * UPDATE_QUOTA, TEARDOWN and MARK_AGENT_GONE.
+ * UPDATE_QUOTA, TEARDOWN, MARK_AGENT_GONE, DRAIN_AGENT, DEACTIVATE_AGENT and REACTIVATE_AGENT.
  */
 @Injectable()
 export class OperatorV1Service {
@@ -43,6 +44,7 @@ export class OperatorV1Service {
     private readonly operator: OperatorService,
     private readonly roles: RolesService,
     private readonly agents: AgentsService,
+    private readonly maintenance: AgentMaintenanceService,
     private readonly fragments: StateFragments,
   ) {}
 
@@ -98,6 +100,18 @@ export class OperatorV1Service {
         return undefined;
       case 'MARK_AGENT_GONE':
         await this.agents.markGone(call.mark_agent_gone.agent_id.value);
+        return undefined;
+      case 'DRAIN_AGENT': {
+        const { agent_id, max_grace_period, mark_gone } = call.drain_agent;
+        // Mesos always sets mark_gone in the DrainConfig it stores and shows.
+        await this.maintenance.drain(agent_id.value, { ...(max_grace_period !== undefined ? { max_grace_period } : {}), mark_gone: mark_gone ?? false });
+        return undefined;
+      }
+      case 'DEACTIVATE_AGENT':
+        await this.maintenance.deactivate(call.deactivate_agent.agent_id.value);
+        return undefined;
+      case 'REACTIVATE_AGENT':
+        await this.maintenance.reactivate(call.reactivate_agent.agent_id.value);
         return undefined;
       default:
         throw new NotImplementedException(`Agora does not implement the operator call ${call.type} yet`);

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { AgentState, Json } from '../registry.records';
+import type { AgentState, Json, RegistryDrainInfo } from '../registry.records';
 
 @Entity({ name: 'registry_agents' })
 export class AgentEntity {
@@ -29,4 +29,11 @@ export class AgentEntity {
 
   @Column({ name: 'unreachable_time', type: 'timestamptz', nullable: true })
   unreachableTime!: Date | null;
+
+  /** DEACTIVATE_AGENT or DRAIN_AGENT: no offers from this agent until REACTIVATE_AGENT. */
+  @Column({ type: 'boolean', default: false })
+  deactivated!: boolean;
+
+  @Column({ name: 'drain_info', type: 'jsonb', nullable: true })
+  drainInfo!: RegistryDrainInfo | null;
 }

@@ -57,7 +57,9 @@ describe('v1 entities', () => {
 
     it.each([
       ['a re-registered agent has reregistered_time', { reregisteredAt: 5_000 }, { reregistered_time: { nanoseconds: 5e9 } }],
-      ['an inactive agent is deactivated', { active: false }, { active: false, deactivated: true }],
+      ['a disconnected agent is inactive, not deactivated', { active: false }, { active: false, deactivated: false }],
+      ['an agent an operator deactivated', { deactivated: true }, { active: false, deactivated: true }],
+      ['a draining agent shows its drain', { deactivated: true, drainInfo: { state: 'DRAINING' as const, config: { mark_gone: true } } }, { deactivated: true, drain_info: { state: 'DRAINING', config: { mark_gone: true } } }],
     ])('%s', (_case, options, expected) => {
       expect(renderV1Agent(new ClusterBuilder().agent('a1', options), NONE)).toMatchObject(expected);
     });

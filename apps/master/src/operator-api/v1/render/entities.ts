@@ -67,7 +67,8 @@ export function renderV1Agent(agent: AgentRecord, holdings: Holdings): OperatorA
       attributes: agent.attributes,
     },
     active: agent.active,
-    deactivated: !agent.active,
+    // Mesos: the operator's deactivation, not a disconnection (that only clears `active`).
+    deactivated: agent.deactivated === true,
     version: agent.version,
     pid: `slave(1)@${agent.ip}:${agent.port}`,
     registered_time: timeInfo(agent.registeredAt),
@@ -76,6 +77,7 @@ export function renderV1Agent(agent: AgentRecord, holdings: Holdings): OperatorA
     offered_resources: toV1(holdings.offered),
     capabilities: agent.capabilities.map((type) => ({ type })),
   };
+  if (agent.drainInfo !== undefined) json.drain_info = agent.drainInfo;
   if (agent.reregisteredAt !== undefined) json.reregistered_time = timeInfo(agent.reregisteredAt);
   return json;
 }

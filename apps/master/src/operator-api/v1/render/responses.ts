@@ -15,6 +15,7 @@ import type {
   OperatorTask,
   VersionInfo,
 } from '@agora/protocol';
+import { renderRecoveredAgentInfo } from '../../render/recovered-agents';
 import { toV1 } from '@agora/resources';
 import type { AgentRecord, TaskRecord } from '../../../cluster/records';
 import type { AllocatorReadings, BuildFacts, ClusterView, FlagsConfig, MasterFacts, RoleSettings } from '../../render/inputs';
@@ -55,11 +56,11 @@ export function renderGetState(cluster: ClusterView, entities: V1EntityRenderers
   };
 }
 
-/** Registered agents; `recovered_agents` is empty (agents known only from the registry are not tracked). */
+/** Registered agents, and those known from the registry that have not re-registered since this master took office. */
 export function renderGetAgents(cluster: ClusterView, usage: Usage = indexUsage(cluster), agent: V1EntityRenderers['agent'] = AS_OBJECTS.agent): GetAgents {
   return {
     agents: [...cluster.agents.values()].map((a) => agent(a, agentHoldings(usage, a.id))),
-    recovered_agents: [],
+    recovered_agents: [...(cluster.recoveredAgents?.values() ?? [])].map(renderRecoveredAgentInfo),
   };
 }
 
