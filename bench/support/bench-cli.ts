@@ -23,6 +23,16 @@ export function numberFlag(name: string, fallback: number, rule: FlagRule = {}):
   return value;
 }
 
+/** `--name VALUE` from the command line, one of `choices`, or `fallback`; any other value is an error naming the flag. */
+export function choiceFlag<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  const choice = choices.find((c) => c === value);
+  if (choice === undefined) throw new Error(`--${name} needs one of ${choices.join(', ')}, got ${value ?? 'nothing'}`);
+  return choice;
+}
+
 /** Runs `main`; the cluster `current()` gives is stopped on SIGINT/SIGTERM and when main fails (exit status 1). */
 export function runBenchmark(name: string, main: () => Promise<void>, current: () => SimCluster | undefined): void {
   stopOnSignals(name, current);

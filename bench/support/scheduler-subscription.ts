@@ -15,6 +15,16 @@ export interface SubscriptionHandlers {
   readonly closed?: () => void;
 }
 
+/** SUBSCRIBE answered other than 200; `location` is a standby master's redirect (307) to the leader. */
+export class SubscribeRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly location: string | undefined,
+  ) {
+    super(`SUBSCRIBE answered ${status}${location !== undefined ? ` (Location: ${location})` : ''}`);
+  }
+}
+
 /** Resolves once SUBSCRIBED has arrived (and `handlers.subscribed` ran); rejects on any other answer than 200. */
 export function subscribeScheduler(master: string, frameworkInfo: Record<string, unknown>, handlers: SubscriptionHandlers): Promise<void> {
   const body = JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: frameworkInfo } });
@@ -23,7 +33,8 @@ export function subscribeScheduler(master: string, frameworkInfo: Record<string,
     const req = request(`${master}/api/v1/scheduler`, { method: 'POST', agent: false, headers }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        reject(new Error(`SUBSCRIBE answered ${res.statusCode}`));
+        const location = res.headers.location;
+        reject(new SubscribeRefused(res.statusCode ?? 0, typeof location === 'string' ? location : undefined));
         return;
       }
       const streamId = String(res.headers['mesos-stream-id'] ?? '');

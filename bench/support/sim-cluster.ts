@@ -4,6 +4,9 @@
  * /proc and it can be killed with -9 and replaced), and `agora sim --agents N` as another child.
  * The registry is a fresh database on DATABASE_URL when set, else the master's embedded Postgres
  * in a temporary directory that outlives a master, so a replacement master finds the registry.
+ * With `sharedPostgres` (and no DATABASE_URL) it is a Postgres server of the cluster's own
+ * (bench-postgres.ts) instead, so that standby masters (`startStandby`) share the leader's
+ * registry and leadership lock, as a highly available cluster does.
  *
  * Used by bench:throughput, bench:state, bench:allocation and bench:failover.
  */
@@ -14,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { BenchPostgres } from './bench-postgres';
 import { freePort } from './free-port';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,6 +37,19 @@ export interface SimClusterOptions {
   readonly profileDir?: string;
   /** How long registration of every agent may take (default 120 s). */
   readonly registrationTimeoutMs?: number;
+  /**
+   * Without DATABASE_URL: start a Postgres server of the cluster's own rather than the master's
+   * embedded one, so that several masters (startStandby) can share the registry.
+   */
+  readonly sharedPostgres?: boolean;
+}
+
+/** A master process of the cluster besides the first: a standby (startStandby). */
+export interface MasterProcess {
+  /** Its base URL, `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
 }
 
 export interface ProcessUsage {
@@ -41,13 +58,14 @@ export interface ProcessUsage {
 }
 
 export class SimCluster {
-  /** The master's base URL. */
-  readonly master: string;
+  /** The leading master's base URL: the first master's, until `takeOver` names a standby. */
+  master: string;
   private readonly children: ChildProcess[] = [];
   private natsProcess: ChildProcess | undefined;
   private masterProcess: ChildProcess | undefined;
   private simProcess: ChildProcess | undefined;
   private masterGeneration = 0;
+  private standbys = 0;
   private stopping = false;
 
   private constructor(
@@ -68,28 +86,64 @@ export class SimCluster {
     chmodSync(work, 0o755);
     const natsPort = await freePort();
     const masterPort = await freePort();
-    const database = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, options.name) : undefined;
+    const database = process.env.DATABASE_URL
+      ? await freshDatabase(process.env.DATABASE_URL, options.name)
+      : options.sharedPostgres === true
+        ? await ownPostgres(options.name)
+        : undefined;
     const cluster = new SimCluster(options, work, `nats://127.0.0.1:${natsPort}`, masterPort, `bench-${randomBytes(3).toString('hex')}`, database);
     cluster.natsProcess = cluster.spawnChild('nats-server', 'nats-server', ['--addr', '127.0.0.1', '--port', String(natsPort)], {});
-    await cluster.startMaster();
+    try {
+      await cluster.startMaster();
+    } catch (e) {
+      await cluster.stop();
+      throw e;
+    }
     return cluster;
+  }
+
+  /** The registry's URL when the benchmark knows it (DATABASE_URL or sharedPostgres), else undefined (embedded). */
+  get registryUrl(): string | undefined {
+    return this.database?.url;
   }
 
   /** Starts a master process (the first, or a replacement after killMaster) and waits for /health. */
   async startMaster(): Promise<ChildProcess> {
     const generation = this.masterGeneration++;
     const name = generation === 0 ? 'master' : `master-${generation}`;
-    this.masterProcess = this.node(name, ['apps/cli/src/main.ts', 'master', '--port', String(this.masterPort), '--host', '127.0.0.1'], {
-      NATS_URL: this.natsUrl,
-      AGORA_BUS_NAMESPACE: this.namespace,
-      ...(this.database ? { DATABASE_URL: this.database.url } : { AGORA_EMBEDDED_POSTGRES_DIR: join(this.work, 'postgres') }),
-      ...this.options.masterEnv,
-    });
+    this.masterProcess = this.spawnMaster(name, this.masterPort);
     await until('the master answering /health', 60_000, async () => ((await fetch(`${this.master}/health`)).ok ? true : undefined));
     return this.masterProcess;
   }
 
-  /** kill -9 of the master; resolves once the process is gone. */
+  /**
+   * Starts another master on a port of its own, against the same registry and NATS (needs
+   * DATABASE_URL or `sharedPostgres`), and waits until it answers /health and its /redirect
+   * names the leader: it is a standby, campaigning every AGORA_LEADER_POLL_MS.
+   */
+  async startStandby(): Promise<MasterProcess> {
+    if (this.database === undefined) throw new Error('a standby master needs a shared registry: set DATABASE_URL or start the cluster with sharedPostgres');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = this.spawnMaster(`standby-${this.standbys++ + 1}`, port);
+    const leader = `//127.0.0.1:${this.masterPort}`;
+    await until(`the standby at ${url} answering /health and redirecting to the leader`, 60_000, async () => {
+      if (!(await fetch(`${url}/health`)).ok) return undefined;
+      return (await leaderLocation(url)) === leader ? true : undefined;
+    });
+    return { url, port, process: child };
+  }
+
+  /**
+   * From now on `master`, masterUsage() and killMaster() mean `standby` (the benchmark calls this
+   * once the leader is dead, as a standby takes office).
+   */
+  takeOver(standby: MasterProcess): void {
+    this.master = standby.url;
+    this.masterProcess = standby.process;
+  }
+
+  /** kill -9 of the (leading) master; resolves once the process is gone. */
   async killMaster(): Promise<void> {
     const child = this.masterProcess;
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
@@ -121,6 +175,11 @@ export class SimCluster {
     return usage(this.masterProcess?.pid ?? 0);
   }
 
+  /** CPU time and peak RSS of a master started by startStandby. */
+  usageOf(master: MasterProcess): ProcessUsage {
+    return usage(master.process.pid ?? 0);
+  }
+
   simUsage(): ProcessUsage {
     return usage(this.simProcess?.pid ?? 0);
   }
@@ -140,6 +199,15 @@ export class SimCluster {
     }
     await this.database?.drop().catch(() => undefined);
     rmSync(this.work, { recursive: true, force: true });
+  }
+
+  private spawnMaster(name: string, port: number): ChildProcess {
+    return this.node(name, ['apps/cli/src/main.ts', 'master', '--port', String(port), '--host', '127.0.0.1'], {
+      NATS_URL: this.natsUrl,
+      AGORA_BUS_NAMESPACE: this.namespace,
+      ...(this.database ? { DATABASE_URL: this.database.url } : { AGORA_EMBEDDED_POSTGRES_DIR: join(this.work, 'postgres') }),
+      ...this.options.masterEnv,
+    });
   }
 
   private node(name: string, args: string[], env: Record<string, string>): ChildProcess {
@@ -171,6 +239,17 @@ export function stopOnSignals(benchmark: string, cluster: () => SimCluster | und
       void (cluster()?.stop() ?? Promise.resolve()).then(() => process.exit(130));
     });
   }
+}
+
+/**
+ * Where `master`'s /redirect points (`//host:port`, the leader it knows; its own address once it
+ * leads), or undefined when it answers otherwise (503: no leader known) or not at all.
+ */
+export async function leaderLocation(master: string): Promise<string | undefined> {
+  const res = await fetch(`${master}/redirect`, { redirect: 'manual' }).catch(() => undefined);
+  if (res === undefined) return undefined;
+  await res.arrayBuffer().catch(() => undefined);
+  return res.status === 307 ? (res.headers.get('location') ?? undefined) : undefined;
 }
 
 /** CPU seconds (user + system) and peak RSS (MB) of a process, from /proc. */
@@ -208,6 +287,18 @@ async function freshDatabase(server: string, bench: string): Promise<{ url: stri
   const url = new URL(server);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** A Postgres server of the cluster's own (bench-postgres.ts) with one database; `drop` stops and deletes it. */
+async function ownPostgres(bench: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = await BenchPostgres.start();
+  try {
+    const url = await server.createDatabase(`bench_${bench.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`);
+    return { url, drop: () => server.destroy() };
+  } catch (e) {
+    await server.destroy();
+    throw e;
+  }
 }
 
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;

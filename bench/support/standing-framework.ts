@@ -3,7 +3,8 @@
  * that launches T long-running tasks spread over the agents (at most `perAgent` on each offer),
  * acknowledges every update, and once all are launched declines what it is offered and suppresses
  * offers. When its master dies it
- * subscribes again with its framework id (as any scheduler with a failover_timeout does) and
+ * subscribes again with its framework id (as any scheduler with a failover_timeout does), to the
+ * masters it knows in turn, following a standby's 307 to the leader, and
  * records when the new master's first OFFERS event and the answers to an implicit reconciliation
  * arrive. LoadFramework (load-framework.ts) waits for its tasks to end; this one does not.
  * Figures only; it asserts nothing.
@@ -11,7 +12,7 @@
 import { Agent, request, type IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Event } from '@agora/protocol';
-import { subscribeScheduler } from './scheduler-subscription';
+import { SubscribeRefused, subscribeScheduler } from './scheduler-subscription';
 
 type Offer = Extract<Event, { type: 'OFFERS' }>['offers']['offers'][number];
 type Status = Extract<Event, { type: 'UPDATE' }>['update']['status'];
@@ -47,6 +48,8 @@ export class StandingFramework {
   private streamId = '';
   private stream?: IncomingMessage;
   private subscribedAt = 0;
+  /** The master subscribed to, and the one calls go to: options.master until resubscribe finds another. */
+  private master: string;
   /** performance.now() of the first OFFERS event on the current stream (0: none yet). */
   private offersAt = 0;
   private reconciledAt = 0;
@@ -62,6 +65,7 @@ export class StandingFramework {
     if (!Number.isInteger(options.tasks) || options.tasks < 1) throw new Error('tasks must be a positive integer');
     if (!Number.isInteger(options.perAgent) || options.perAgent < 1) throw new Error('perAgent must be a positive integer');
     this.role = options.role ?? 'standing';
+    this.master = options.master;
   }
 
   get id(): string {
@@ -80,7 +84,7 @@ export class StandingFramework {
       failover_timeout: FAILOVER_TIMEOUT_S,
       ...(this.frameworkId !== '' ? { id: { value: this.frameworkId } } : {}),
     };
-    return subscribeScheduler(this.options.master, info, {
+    return subscribeScheduler(this.master, info, {
       subscribed: (frameworkId, streamId, stream) => {
         this.frameworkId = frameworkId;
         this.streamId = streamId;
@@ -91,18 +95,35 @@ export class StandingFramework {
     });
   }
 
-  /** Subscribes again every `everyMs` until the (new) master answers; resolves with the time of SUBSCRIBED. */
-  async resubscribe(everyMs: number, timeoutMs: number): Promise<number> {
+  /**
+   * Subscribes again until a master accepts; resolves with the time of SUBSCRIBED. Each round
+   * tries `masters` in turn (default: the one it was subscribed to), following a 307 (a standby
+   * naming the leader) once, then waits `everyMs`. Calls then go to the master that accepted.
+   */
+  async resubscribe(everyMs: number, timeoutMs: number, masters: readonly string[] = [this.master]): Promise<number> {
     this.stream?.destroy();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      try {
-        await this.subscribe();
-        return this.subscribedAt;
-      } catch (e) {
-        if (Date.now() > deadline) throw new Error(`no master accepted SUBSCRIBE within ${timeoutMs / 1000} s: ${(e as Error).message}`);
-        await new Promise((r) => setTimeout(r, everyMs));
+      let last: unknown;
+      for (const master of masters) {
+        this.master = master;
+        try {
+          await this.subscribe();
+          return this.subscribedAt;
+        } catch (e) {
+          last = e;
+        }
+        if (!(last instanceof SubscribeRefused) || last.location === undefined) continue;
+        this.master = new URL(last.location, `${master}/`).origin;
+        try {
+          await this.subscribe();
+          return this.subscribedAt;
+        } catch (e) {
+          last = e;
+        }
       }
+      if (Date.now() > deadline) throw new Error(`no master accepted SUBSCRIBE within ${timeoutMs / 1000} s: ${(last as Error).message}`);
+      await new Promise((r) => setTimeout(r, everyMs));
     }
   }
 
@@ -228,7 +249,7 @@ export class StandingFramework {
         resolve();
       };
       const req = request(
-        `${this.options.master}/api/v1/scheduler`,
+        `${this.master}/api/v1/scheduler`,
         { method: 'POST', agent: this.calls, headers: { 'Content-Type': 'application/json', 'Mesos-Stream-Id': this.streamId } },
         (res) => {
           res.resume();

@@ -65,6 +65,14 @@ export class TaskBook {
       if (ackedAt !== undefined) this.redeliveries.push({ taskId, state, uuid, ackedAt, at: now });
     }
     task.states.push(state);
+    // A reconciliation answer can overtake the acknowledgement of a terminal update (they are
+    // separate calls): the master, its task already acknowledged and gone, then answers
+    // TASK_GONE for a task the scheduler knows FINISHED. A framework keeps the terminal state it
+    // has, as Marathon does; the answer stays in the history.
+    if (reason === 'REASON_RECONCILIATION' && task.latest !== undefined && isTerminalState(task.latest)) {
+      this.changed();
+      return true;
+    }
     task.latest = state;
     task.reason = reason;
     if (state === 'TASK_RUNNING' && task.firstRunningAt === undefined) task.firstRunningAt = now;

@@ -8,6 +8,7 @@ import { numberAt, optionalNumberAt, optionalStringAt } from './read-result';
 /** Milestones after the kill, in the order they usually come; those the result lacks are left out. */
 const MILESTONES: readonly (readonly [string, string])[] = [
   ['health_s', 'new master\nhealthy'],
+  ['leader_s', 'new leader\nin office'],
   ['offers_s', 'offers\nflow'],
   ['agents_reregistered_s', 'every agent\nre-registered'],
   ['tasks_running_s', 'every task\nRUNNING'],
@@ -28,9 +29,12 @@ const failover: FigureDefinition = {
     const agents = optionalNumberAt(result, 'figures.agents');
     const tasks = optionalNumberAt(result, 'figures.tasks');
     const at = optionalStringAt(result, 'measured_at');
+    // Results before issue 6 have no mode: a new master process replaced the dead one.
+    const mode = optionalStringAt(result, 'figures.mode') ?? 'restart';
     return barChart({
       title: 'Master failover: time after kill -9 until …',
       subtitle: joinKnown([
+        mode === 'standby' ? 'standby master takes over' : 'new master process',
         agents === undefined ? undefined : `${formatNumber(agents)} simulated agents`,
         tasks === undefined ? undefined : `${formatNumber(tasks)} running tasks`,
         at === undefined ? undefined : formatTimestamp(at),

@@ -86,6 +86,16 @@ describe('figures', () => {
     expect(docker?.draw(older)).toContain('raw engine');
   });
 
+  it('draw the failover chart of a standby taking over, and name a result without a mode a new process', () => {
+    const failover = FIGURES.find((f) => f.image === 'failover.png');
+    const standby = { summary: { recovery_s: 1.73, mode: 'standby' }, figures: { mode: 'standby', agents: 500, tasks: 5000, leader_s: 0.34, offers_s: 0.58, agents_reregistered_s: 1.73 } };
+    const svg = failover?.draw(standby) ?? '';
+    expect(svg).toContain('standby master takes over');
+    expect(svg).toContain('in office');
+    expect(svg).not.toContain('healthy');
+    expect(failover?.draw(SAMPLES['failover.json'])).toContain('new master process');
+  });
+
   it('report a wrong type inside an array with its index', () => {
     const throughput = FIGURES.find((f) => f.image === 'throughput-over-time.png');
     const broken = { ...(SAMPLES['throughput.json'] as object), finished_per_second: [1, 'two'] };
