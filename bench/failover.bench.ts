@@ -4,7 +4,7 @@
  *
  *   nats-server      started here on a free port
  *   Postgres         one registry both masters share: a fresh database on DATABASE_URL when set,
- *                    else a Postgres server of the benchmark's own (support/bench-postgres.ts)
+ *                    else a Postgres server of the benchmark's own (test/support/private-postgres.ts)
  *   masters          `--mode standby` (default), what a highly available cluster does: the leader
  *                    and a standby master, started before the agents, as child processes on their
  *                    own ports; the leader is killed with SIGKILL (its lock session ends with it)

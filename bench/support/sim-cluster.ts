@@ -5,7 +5,7 @@
  * The registry is a fresh database on DATABASE_URL when set, else the master's embedded Postgres
  * in a temporary directory that outlives a master, so a replacement master finds the registry.
  * With `sharedPostgres` (and no DATABASE_URL) it is a Postgres server of the cluster's own
- * (bench-postgres.ts) instead, so that standby masters (`startStandby`) share the leader's
+ * (test/support/private-postgres.ts) instead, so that standby masters (`startStandby`) share the leader's
  * registry and leadership lock, as a highly available cluster does.
  *
  * Used by bench:throughput, bench:state, bench:allocation and bench:failover.
@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
-import { BenchPostgres } from './bench-postgres';
-import { freePort } from './free-port';
+import { freePort } from '../../test/support/free-port';
+import { PrivatePostgres } from '../../test/support/private-postgres';
 
 const ROOT = join(__dirname, '..', '..');
 const CLK_TCK = 100;
@@ -289,11 +289,11 @@ async function freshDatabase(server: string, bench: string): Promise<{ url: stri
   return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** A Postgres server of the cluster's own (bench-postgres.ts) with one database; `drop` stops and deletes it. */
+/** A Postgres server of the cluster's own (test/support/private-postgres.ts) with one database; `drop` stops and deletes it. */
 async function ownPostgres(bench: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const server = await BenchPostgres.start();
+  const server = await PrivatePostgres.start();
   try {
-    const url = await server.createDatabase(`bench_${bench.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`);
+    const url = await server.createDatabase(`bench_${bench}`);
     return { url, drop: () => server.destroy() };
   } catch (e) {
     await server.destroy();

@@ -4,7 +4,7 @@
  * support/scenario.ts runs it and applies the common checks. Run alone with
  * `npm run test:faults`, which prints the report; README.md says what each scenario proves.
  */
-import { FaultsPostgres } from '../support/faults-postgres';
+import { PrivatePostgres } from '../support/private-postgres';
 import { type AgentSlot, type FaultCluster, type MasterSlot, UNREACHABLE_AFTER_MS, until } from './support/fault-cluster';
 import { removeLeftovers } from './support/netns';
 import { runScenario, type ScenarioContext, sleep } from './support/scenario';
@@ -12,11 +12,11 @@ import { type TaskBook, type TaskRecord } from './support/task-book';
 
 const SCENARIO_TIMEOUT_MS = 240_000;
 
-let postgres: FaultsPostgres;
+let postgres: PrivatePostgres;
 
 beforeAll(async () => {
   removeLeftovers();
-  postgres = await FaultsPostgres.start();
+  postgres = await PrivatePostgres.start();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freeLoopbackPort } from '../../../test/support/faults-postgres';
+import { freePort } from '../../../test/support/free-port';
 import { serviceUrl } from '../../../test/support/services';
 import { InProcessTransport } from './in-process-transport';
 import { NatsTransport } from './nats-transport';
@@ -113,7 +113,7 @@ describe('NATS namespaces', () => {
 
 describe('NATS reconnects', () => {
   it('tells the reconnect listeners once a restarted server is back, with subscriptions restored', async () => {
-    const port = await freeLoopbackPort();
+    const port = await freePort();
     const start = (): ChildProcess => spawn('nats-server', ['--addr', '127.0.0.1', '--port', String(port)], { stdio: 'ignore' });
     let server = start();
     const transport = await until(() => NatsTransport.connect({ url: `nats://127.0.0.1:${port}`, name: 'reconnect-spec' }));

@@ -13,7 +13,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { killTasksUnder } from '../../../apps/agent/src/testing/kill-tasks';
-import { freeLoopbackPort, type FaultsPostgres } from '../../support/faults-postgres';
+import { freePort } from '../../support/free-port';
+import { type PrivatePostgres } from '../../support/private-postgres';
 import { type AgentHost, AgentHosts } from './netns';
 import { type ManagedProcess, ProcessSet } from './processes';
 
@@ -40,7 +41,7 @@ export interface FaultClusterOptions {
   readonly scenario: string;
   /** Where logs, work dirs and the ledger go. */
   readonly dir: string;
-  readonly postgres: FaultsPostgres;
+  readonly postgres: PrivatePostgres;
   readonly masters: number;
   readonly agents: number;
   readonly agentResources?: string;
@@ -88,7 +89,7 @@ export class FaultCluster {
 
   static async start(options: FaultClusterOptions): Promise<FaultCluster> {
     mkdirSync(options.dir, { recursive: true });
-    const cluster = new FaultCluster(options, await freeLoopbackPort());
+    const cluster = new FaultCluster(options, await freePort());
     try {
       await cluster.boot();
     } catch (e) {
@@ -102,7 +103,7 @@ export class FaultCluster {
     this.databaseUrl = await this.options.postgres.createDatabase(`faults_${this.options.scenario}`);
     await this.startNats();
     for (let i = 1; i <= this.options.masters; i++) {
-      const port = await freeLoopbackPort();
+      const port = await freePort();
       this.masters.push({ index: i, port, url: `http://127.0.0.1:${port}`, restarts: 0, selfExits: 0 });
     }
     // Masters start one after the other: the first becomes the leader without a race.

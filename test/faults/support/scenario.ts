@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FaultsPostgres } from '../../support/faults-postgres';
+import { type PrivatePostgres } from '../../support/private-postgres';
 import { accountTasks, type ExplainState, ledgerProblems, redeliveryProblems, resourceProblems } from './checks';
 import { FaultCluster, until } from './fault-cluster';
 import { ProcessSet } from './processes';
@@ -18,7 +18,7 @@ import { WorkloadScheduler } from './workload-scheduler';
 
 export interface ScenarioContext {
   readonly cluster: FaultCluster;
-  readonly postgres: FaultsPostgres;
+  readonly postgres: PrivatePostgres;
   readonly book: TaskBook;
   readonly ledger: TaskLedger;
   /** The current scheduler (a failover replaces it through `replaceScheduler`). */
@@ -54,7 +54,7 @@ function masterCount(wanted: number): number {
   return Number.isInteger(forced) && forced > 0 ? forced : wanted;
 }
 
-export async function runScenario(spec: ScenarioSpec, postgres: FaultsPostgres): Promise<void> {
+export async function runScenario(spec: ScenarioSpec, postgres: PrivatePostgres): Promise<void> {
   const dir = join(FAULTS_OUT, spec.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NatsTransport } from '@agora/bus';
 import { base64ToText, type ReregisterAgent, type StatusUpdate, textToBase64 } from '@agora/protocol';
+import { freePort } from '../../../../test/support/free-port';
 import { serviceUrl } from '../../../../test/support/services';
 import { testLauncherBinary } from '../drivers/process/test-launcher';
 import { TINY_EXECUTOR } from '../executors/testing/executor-harness';
 import { AgentProcess } from '../testing/agent-process';
+import { killGroups } from './leftover-processes';
 import { FakeMaster } from '../testing/fake-master';
 import { isAlive } from '../testing/processes';
 import { waitFor } from '../testing/wait-for';
@@ -53,13 +54,7 @@ describe('agent recovery across a SIGKILL', () => {
 
   afterAll(async () => {
     await agent?.kill();
-    for (const pid of taskPids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Ended already.
-      }
-    }
+    killGroups([...taskPids]);
     master.close();
     await transport.close();
     await rm(workDir, { recursive: true, force: true });
@@ -164,18 +159,6 @@ async function registered(master: FakeMaster): Promise<ReregisterAgent | undefin
   return master.kinds[index()] === 'reregister' ? (master.registrations[index()] as ReregisterAgent) : undefined;
 }
 
-/** A port nothing listens on right now: the agent must come back on the same one for its executors. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Custom executors of a checkpointing framework across an agent's SIGKILL (reference §5.4). */
 describe('custom executor recovery across a SIGKILL', () => {
   let workDir: string;
@@ -208,13 +191,7 @@ describe('custom executor recovery across a SIGKILL', () => {
 
   afterAll(async () => {
     await agent?.kill();
-    for (const pid of executorPids) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // Ended already.
-      }
-    }
+    killGroups([...executorPids]);
     master.close();
     await transport.close();
     await rm(workDir, { recursive: true, force: true });

@@ -1,19 +1,22 @@
 /**
- * A Postgres cluster of the fault suite's own, run from Debian's binaries exactly as
+ * A Postgres server of a suite's or benchmark's own, run from Debian's binaries exactly as
  * scripts/services.sh does (initdb + pg_ctl; as root, as the unprivileged `postgres` user that
- * owns a data directory under /tmp), so the "restart Postgres" scenario can stop it and start
- * it again on the same port. One cluster per suite run; every scenario gets a fresh database.
+ * owns a data directory under /tmp), on a free loopback port with trust authentication. The fault
+ * suite stops and starts it again on the same port ("restart Postgres"); bench:failover shares
+ * one between a leader and a standby master (leadership is an advisory lock in its database, so
+ * the masters cannot each run an embedded Postgres).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { freePort } from './free-port';
 
 const run = promisify(execFile);
 const USER = 'agora';
+const DATA_PREFIX = '/tmp/agora-private-postgres.';
 
 /** The newest /usr/lib/postgresql/<version>/bin (scripts/setup.sh installs it). */
 function binDir(): string {
@@ -29,19 +32,7 @@ function isRoot(): boolean {
   return process.getuid?.() === 0;
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-export class FaultsPostgres {
+export class PrivatePostgres {
   private constructor(
     private readonly bin: string,
     readonly dataDir: string,
@@ -49,11 +40,11 @@ export class FaultsPostgres {
   ) {}
 
   /** initdb in a fresh /tmp directory and start the server on a free loopback port. */
-  static async start(): Promise<FaultsPostgres> {
+  static async start(): Promise<PrivatePostgres> {
     const bin = binDir();
-    const dataDir = mkdtempSync('/tmp/agora-faults-postgres.');
+    const dataDir = mkdtempSync(DATA_PREFIX);
     if (isRoot()) chownSync(dataDir, ...(await postgresIds()));
-    const pg = new FaultsPostgres(bin, dataDir, await freeLoopbackPort());
+    const pg = new PrivatePostgres(bin, dataDir, await freePort());
     try {
       await pg.asOwner('initdb', ['--pgdata', dataDir, '--username', USER, '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C.UTF-8']);
       await pg.resume();
@@ -69,7 +60,7 @@ export class FaultsPostgres {
     return `postgres://${USER}@127.0.0.1:${this.port}/${database}`;
   }
 
-  /** A new empty database; returns its URL. */
+  /** A new empty database named after `prefix` (plus a random suffix); returns its URL. */
   async createDatabase(prefix: string): Promise<string> {
     const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${randomBytes(3).toString('hex')}`;
     const client = new Client({ connectionString: this.url() });
@@ -97,7 +88,7 @@ export class FaultsPostgres {
   /** Stops the server and removes its data. */
   async destroy(): Promise<void> {
     await this.pause('immediate').catch(() => undefined);
-    if (this.dataDir.startsWith('/tmp/agora-faults-postgres.')) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dataDir.startsWith(DATA_PREFIX)) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private async asOwner(tool: string, args: string[]): Promise<void> {
