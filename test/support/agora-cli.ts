@@ -55,7 +55,10 @@ export class LocalAgora {
     this.child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));
     const master = await eventually(async () => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(this.output)?.[1], 120000, `the master listening (output: ${this.output.slice(-2000)})`);
     await eventually(async () => {
-      const slaves = (await (await fetch(`${master}/slaves`)).json()) as { slaves: unknown[] };
+      // A master answers 503 between listening and taking office (it campaigns once it listens).
+      const answer = await fetch(`${master}/slaves`);
+      if (!answer.ok) return false;
+      const slaves = (await answer.json()) as { slaves: unknown[] };
       return slaves.slaves.length === agents;
     }, 60000, `${agents} agent(s) registered`);
     return master;
