@@ -20,11 +20,12 @@ import { MasterConfig } from '../config/master.config';
 import { capabilitiesOf, frameworkSpec, rolesOf } from '../frameworks/framework-spec';
 import { MasterMetrics } from '../metrics/master-metrics';
 import { OffersService } from '../offers/offers.service';
-import { AgentAdmissions, AgentGoneError, type AgentRecord as RegistryAgent, RegistryService } from '../registry';
+import { AgentAdmissions, AgentGoneError, type AgentMaintenanceRecord, type AgentRecord as RegistryAgent, RegistryService } from '../registry';
 import { masterStatus } from '../tasks/statuses';
 import { TasksService } from '../tasks/tasks.service';
 import { AgentMaintenanceService } from './agent-maintenance';
-import { agentSpec, attributeMap } from './agent-spec';
+import { admissionOf, sameAdmission } from './admission';
+import { agentSpec } from './agent-spec';
 import { AgentDisconnections } from './disconnections';
 import { ResourceMemo } from './resource-memo';
 import { ReregistrationLog } from './reregistration-log';
@@ -191,9 +192,9 @@ export class AgentsService implements OnModuleDestroy {
     } catch (e) {
       return this.refused(`invalid resources: ${(e as Error).message}`, false);
     }
-    let admission: RegistryAgent;
+    let admission: AgentMaintenanceRecord;
     try {
-      admission = await this.admit(id, message, total);
+      admission = this.unchangedRecovered(id, message, total) ?? (await this.admit(id, message, total));
     } catch (e) {
       if (e instanceof AgentGoneError) {
         this.state.goneAgents.add(id);
@@ -240,13 +241,17 @@ export class AgentsService implements OnModuleDestroy {
 
   /** The registry write that must succeed before the agent is used (reference §5.2); batched with others. */
   private admit(id: string, message: RegisterAgent | ReregisterAgent, total: Resources): Promise<RegistryAgent> {
-    return this.admissions.admit({
-      id,
-      hostname: message.agent_info.hostname,
-      port: message.agent_info.port ?? 5051,
-      resources: formatResources(total),
-      attributes: attributeMap(message.agent_info.attributes ?? []),
-    });
+    return this.admissions.admit(admissionOf(id, message, total));
+  }
+
+  /**
+   * An agent this leader inherited from the registry that re-registers as it was admitted is
+   * admitted already: as Mesos, no registry write (after a failover every agent re-registers at
+   * once, and the writes were the bound on recovery). Its stored maintenance, else undefined.
+   */
+  private unchangedRecovered(id: string, message: ReregisterAgent, total: Resources): AgentMaintenanceRecord | undefined {
+    const recovered = this.state.recoveredAgents.get(id);
+    return recovered !== undefined && sameAdmission(recovered, admissionOf(id, message, total)) ? recovered : undefined;
   }
 
   private record(id: string, message: RegisterAgent | ReregisterAgent, total: Resources, previous?: AgentRecord): AgentRecord {

@@ -36,7 +36,15 @@ export class RecoveredAgents implements OnModuleDestroy {
     this.tookOfficeAt = this.clock.now();
     for (const a of agents) {
       if (a.state !== 'admitted' || this.state.agents.has(a.id)) continue;
-      this.state.recoveredAgents.set(a.id, { id: a.id, hostname: a.hostname, port: a.port, resources: a.resources, attributes: a.attributes });
+      this.state.recoveredAgents.set(a.id, {
+        id: a.id,
+        hostname: a.hostname,
+        port: a.port,
+        resources: a.resources,
+        attributes: a.attributes,
+        deactivated: a.deactivated,
+        drainInfo: a.drainInfo,
+      });
     }
     this.recovered = this.state.recoveredAgents.size;
     if (this.recovered === 0) return;

@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { AgentAdmission, AgentMaintenanceRecord } from '../registry';
 import { type AgentRecord, type ExecutorRecord, executorKey, type FrameworkRecord, type OfferRecord, type TaskRecord } from './records';
 
-/** An agent known only from the registry: what it said when it was last admitted. */
-export interface RecoveredAgent {
-  readonly id: string;
-  readonly hostname: string;
-  readonly port: number;
-  /** Mesos text form, e.g. `cpus:4;mem:8192`. */
-  readonly resources: string;
-  readonly attributes: Readonly<Record<string, unknown>>;
-}
+/**
+ * An agent known only from the registry: what it said when it was last admitted, and its
+ * maintenance (deactivated, drain), so that re-registering unchanged needs no registry write.
+ */
+export type RecoveredAgent = AgentAdmission & AgentMaintenanceRecord;
 
 const NO_EXECUTORS: ReadonlyMap<string, ExecutorRecord> = new Map();
 

@@ -145,6 +145,8 @@ describe('high availability', () => {
     expect(answer.epoch).toBe(firstEpoch + 1);
     const after = (await (await fetch(`${urlOf(next)}/state`)).json()) as { recovered_slaves: unknown[] };
     expect(after.recovered_slaves).toEqual([]);
+    // Admitted already and unchanged: re-admitted without a registry write, as in Mesos.
+    expect(await registryColumn('registry_agents', 'reregistered_time', agent.id)).toBeNull();
     // Events on a stream are ordered: had the ghosts been answered, their updates would come first.
     await s2.call('RECONCILE', { reconcile: { tasks: [{ task_id: { value: 'ghost-3' }, agent_id: { value: agent.id } }, { task_id: { value: 't1' } }] } });
     const firstUpdate = await s2.nextOfType('UPDATE');
@@ -173,12 +175,16 @@ describe('high availability', () => {
     } as TaskInfo;
   }
 
-  async function removedTime(frameworkId: string): Promise<Date | null> {
+  function removedTime(frameworkId: string): Promise<Date | null> {
+    return registryColumn('registry_frameworks', 'removed_time', frameworkId);
+  }
+
+  async function registryColumn(table: 'registry_frameworks' | 'registry_agents', column: 'removed_time' | 'reregistered_time', id: string): Promise<Date | null> {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const result = await client.query<{ removed_time: Date | null }>('SELECT removed_time FROM registry_frameworks WHERE id = $1', [frameworkId]);
-      return result.rows[0]?.removed_time ?? null;
+      const result = await client.query<Record<string, Date | null>>(`SELECT ${column} FROM ${table} WHERE id = $1`, [id]);
+      return result.rows[0]?.[column] ?? null;
     } finally {
       await client.end();
     }

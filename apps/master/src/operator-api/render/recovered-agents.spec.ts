@@ -1,6 +1,6 @@
 import { renderRecoveredAgentInfo, renderRecoveredSlave } from './recovered-agents';
 
-const AGENT = { id: 'm-S1', hostname: 'h1', port: 5051, resources: 'cpus:4;mem:1024', attributes: { rack: 'r1', level: 3 } };
+const AGENT = { id: 'm-S1', hostname: 'h1', port: 5051, resources: 'cpus:4;mem:1024', attributes: { rack: 'r1', level: 3 }, deactivated: false, drainInfo: null };
 
 describe('recovered agents', () => {
   it('v0 recovered_slaves: the SlaveInfo the registry keeps', () => {
