@@ -41,6 +41,11 @@ export type FlagsConfig = Pick<
   | 'maxCompletedTasksPerFramework'
   | 'maxCompletedFrameworks'
   | 'maxOperatorEventStreamSubscribers'
+  | 'agentReregisterTimeoutMs'
+  | 'leaderPollMs'
+  | 'leaderLeaseMs'
+  | 'quotaRecoveryFraction'
+  | 'quotaRecoveryTimeoutMs'
 >;
 
 /** One role as the allocator's `roles()` query reports it. */

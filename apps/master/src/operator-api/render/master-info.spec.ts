@@ -24,16 +24,21 @@ describe('renderFlags', () => {
     const flags = renderFlags(TEST_CONFIG, testMaster());
     expect(flags).toEqual({
       agent_ping_timeout: '15secs',
+      agent_reregister_timeout: '10mins',
       allocation_interval: '1secs',
       allocator: 'hierarchical',
       heartbeat_interval: '15secs',
       hostname: 'master.example',
       ip: '0.0.0.0',
+      leader_lease: '10secs',
+      leader_poll_interval: '1secs',
       max_agent_ping_timeouts: '5',
       max_completed_frameworks: '50',
       max_completed_tasks_per_framework: '1000',
       max_operator_event_stream_subscribers: '1000',
       port: '5050',
+      quota_recovery_fraction: '0.8',
+      quota_recovery_timeout: '10mins',
       registry: 'postgres',
     });
     expect(Object.keys(flags)).toEqual(Object.keys(flags).sort());

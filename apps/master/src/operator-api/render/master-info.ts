@@ -23,16 +23,22 @@ export function renderVersion(build: BuildFacts): VersionJson {
 export function renderFlags(config: FlagsConfig, master: Pick<MasterFacts, 'hostname' | 'port'>): Record<string, string> {
   const flags: Record<string, string> = {
     agent_ping_timeout: formatDuration(config.agentPingIntervalMs),
+    agent_reregister_timeout: formatDuration(config.agentReregisterTimeoutMs),
     allocation_interval: formatDuration(config.allocationIntervalMs),
     allocator: 'hierarchical',
     heartbeat_interval: formatDuration(config.heartbeatIntervalSeconds * 1000),
     hostname: master.hostname,
     ip: config.host,
+    // Agora's own: the leadership lock (DESIGN §5) and the allocator's pause after a failover.
+    leader_lease: formatDuration(config.leaderLeaseMs),
+    leader_poll_interval: formatDuration(config.leaderPollMs),
     max_agent_ping_timeouts: String(config.maxAgentPingTimeouts),
     max_completed_frameworks: String(config.maxCompletedFrameworks),
     max_completed_tasks_per_framework: String(config.maxCompletedTasksPerFramework),
     max_operator_event_stream_subscribers: String(config.maxOperatorEventStreamSubscribers),
     port: String(master.port),
+    quota_recovery_fraction: String(config.quotaRecoveryFraction),
+    quota_recovery_timeout: formatDuration(config.quotaRecoveryTimeoutMs),
     registry: 'postgres',
   };
   if (config.offerTimeoutMs > 0) flags.offer_timeout = formatDuration(config.offerTimeoutMs);

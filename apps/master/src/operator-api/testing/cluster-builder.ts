@@ -206,6 +206,11 @@ export const TEST_CONFIG: FlagsConfig = {
   maxCompletedTasksPerFramework: 1000,
   maxCompletedFrameworks: 50,
   maxOperatorEventStreamSubscribers: 1000,
+  agentReregisterTimeoutMs: 600_000,
+  leaderPollMs: 1000,
+  leaderLeaseMs: 10_000,
+  quotaRecoveryFraction: 0.8,
+  quotaRecoveryTimeoutMs: 600_000,
 };
 
 export const TEST_BUILD: BuildFacts = { date: '2025-01-02 03:04:05', time: 1735787045, user: 'builder' };
