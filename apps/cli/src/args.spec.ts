@@ -84,6 +84,20 @@ describe('parseArgs', () => {
       ['tasks', '--all', '--framework', 'm-0001', '--limit', '50', '--json'],
       { name: 'tasks', master: undefined, json: true, all: true, framework: 'm-0001', limit: 50 },
     ],
+    ['drain', ['drain', 'm-S1'], { name: 'drain', master: undefined, agentId: 'm-S1', markGone: false }],
+    [
+      'drain with every flag, AGENT_ID last',
+      ['drain', '--max-grace-period', '30', '--mark-gone', '--master', 'm1:5050', 'm-S1'],
+      { name: 'drain', master: 'http://m1:5050', agentId: 'm-S1', maxGracePeriodSeconds: 30, markGone: true },
+    ],
+    ['drain --max-grace-period 0 (kill at once)', ['drain', 'm-S1', '--max-grace-period=0'], { name: 'drain', master: undefined, agentId: 'm-S1', maxGracePeriodSeconds: 0, markGone: false }],
+    ['drain --max-grace-period in fractions', ['drain', 'm-S1', '--max-grace-period', '1.5'], { name: 'drain', master: undefined, agentId: 'm-S1', maxGracePeriodSeconds: 1.5, markGone: false }],
+    ['drain --help without AGENT_ID', ['drain', '--help'], { name: 'help', topic: 'drain' }],
+    ['help drain', ['help', 'drain'], { name: 'help', topic: 'drain' }],
+    ['deactivate', ['deactivate', 'm-S1'], { name: 'deactivate', master: undefined, agentId: 'm-S1' }],
+    ['deactivate --master before AGENT_ID', ['deactivate', '--master', 'http://m1:5050', 'm-S1'], { name: 'deactivate', master: 'http://m1:5050', agentId: 'm-S1' }],
+    ['reactivate', ['reactivate', 'm-S1', '--master=m2'], { name: 'reactivate', master: 'http://m2', agentId: 'm-S1' }],
+    ['reactivate --help', ['reactivate', 'm-S1', '-h'], { name: 'help', topic: 'reactivate' }],
   ])('%s', (_case, argv, expected) => {
     expect(parseArgs(argv)).toEqual(expected);
   });
@@ -137,6 +151,20 @@ describe('parseArgs', () => {
     ['a stray argument to tasks', ['tasks', 'running'], "unexpected argument 'running'", 'tasks'],
     ['a zero task limit', ['tasks', '--limit', '0'], "option '--limit' must be an integer from 1 to 1000000, got '0'", 'tasks'],
     ['--all for agents', ['agents', '--all'], "unknown option '--all'", 'agents'],
+    ['drain without AGENT_ID', ['drain'], "missing AGENT_ID, the agent's id as 'agora agents' lists it", 'drain'],
+    ['drain with only flags', ['drain', '--mark-gone', '--max-grace-period', '5'], 'missing AGENT_ID', 'drain'],
+    ['drain with two AGENT_IDs', ['drain', 'm-S1', 'm-S2'], "unexpected argument 'm-S2'; agora drain takes one AGENT_ID, got 'm-S1' already", 'drain'],
+    ['drain with an empty AGENT_ID', ['drain', ''], 'AGENT_ID must not be empty', 'drain'],
+    ['a negative grace period', ['drain', 'm-S1', '--max-grace-period', '-5'], "option '--max-grace-period' must be a number of seconds from 0 to 2592000, got '-5'", 'drain'],
+    ['a grace period with a unit', ['drain', 'm-S1', '--max-grace-period=30s'], "option '--max-grace-period' must be a number of seconds from 0 to 2592000, got '30s'", 'drain'],
+    ['a word for a grace period', ['drain', 'm-S1', '--max-grace-period', 'long'], "option '--max-grace-period' must be a number of seconds", 'drain'],
+    ['a grace period past 30 days', ['drain', 'm-S1', '--max-grace-period', '2592001'], "option '--max-grace-period' must be a number of seconds from 0 to 2592000, got '2592001'", 'drain'],
+    ['a grace period without a value', ['drain', 'm-S1', '--max-grace-period'], "option '--max-grace-period' needs a value", 'drain'],
+    ['--mark-gone with a value', ['drain', 'm-S1', '--mark-gone=true'], "option '--mark-gone' takes no value", 'drain'],
+    ['deactivate without AGENT_ID', ['deactivate', '--master', 'm1'], 'missing AGENT_ID', 'deactivate'],
+    ['deactivate with a drain flag', ['deactivate', 'm-S1', '--mark-gone'], "unknown option '--mark-gone'", 'deactivate'],
+    ['reactivate with two AGENT_IDs', ['reactivate', 'a', 'b'], "unexpected argument 'b'; agora reactivate takes one AGENT_ID", 'reactivate'],
+    ['reactivate without AGENT_ID', ['reactivate'], 'missing AGENT_ID', 'reactivate'],
   ])('rejects %s', (_case, argv, message, command) => {
     let thrown: unknown;
     try {

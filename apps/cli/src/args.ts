@@ -7,8 +7,10 @@ import { normalizeMasterUrl } from './master-url';
 import { RECOVER_MODES, type RecoverMode } from '../../agent/src/recovery/recovery-plan';
 
 export type ServerCommandName = 'master' | 'agent' | 'local' | 'sim';
+/** Commands that change an agent's maintenance state with one v1 operator call. */
+export type AgentCommandName = 'drain' | 'deactivate' | 'reactivate';
 /** Commands that talk to a running master. */
-export type ClientCommandName = 'run' | 'agents' | 'frameworks' | 'tasks';
+export type ClientCommandName = 'run' | 'agents' | 'frameworks' | 'tasks' | AgentCommandName;
 export type CommandName = ServerCommandName | ClientCommandName;
 
 /** One `--env NAME=VALUE` of `agora run`. */
@@ -48,6 +50,23 @@ export interface SimCommand {
   readonly namespace?: string;
 }
 
+/** `agora drain AGENT_ID`: DRAIN_AGENT. */
+export interface DrainCommand {
+  readonly name: 'drain';
+  readonly master?: string;
+  readonly agentId: string;
+  /** --max-grace-period; undefined: each task's own kill grace period. */
+  readonly maxGracePeriodSeconds?: number;
+  readonly markGone: boolean;
+}
+
+/** `agora deactivate AGENT_ID` / `agora reactivate AGENT_ID`: DEACTIVATE_AGENT / REACTIVATE_AGENT. */
+export interface AgentStateCommand {
+  readonly name: 'deactivate' | 'reactivate';
+  readonly master?: string;
+  readonly agentId: string;
+}
+
 export type Command =
   | { readonly name: 'help'; readonly topic?: CommandName }
   | { readonly name: 'version' }
@@ -65,7 +84,9 @@ export type Command =
       readonly all: boolean;
       readonly framework?: string;
       readonly limit: number;
-    };
+    }
+  | DrainCommand
+  | AgentStateCommand;
 
 /** A mistake in the command line; the CLI prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {
@@ -92,6 +113,8 @@ export const TASKS_DEFAULT_LIMIT = 1000;
 export const TASKS_MAX_LIMIT = 1_000_000;
 export const SIM_DEFAULT_AGENTS = 100;
 export const SIM_MAX_AGENTS = 100_000;
+/** 30 days: far beyond any sensible kill grace period, and its nanoseconds stay exact in JSON. */
+export const DRAIN_MAX_GRACE_PERIOD_SECONDS = 2_592_000;
 
 type Value = number | string;
 type ValueParser = (raw: string, flag: string) => Value;
@@ -154,6 +177,15 @@ const dockerImage: ValueParser = (raw, flag) => {
   return raw;
 };
 
+/** Seconds, 0 or more, as a decimal: `--max-grace-period 0` kills at once, `1.5` is fine. */
+const gracePeriod: ValueParser = (raw, flag) => {
+  const value = /^(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(value) || value > DRAIN_MAX_GRACE_PERIOD_SECONDS) {
+    throw new UsageError(`option '${flag}' must be a number of seconds from 0 to ${DRAIN_MAX_GRACE_PERIOD_SECONDS}, got '${raw}'`);
+  }
+  return value;
+};
+
 /** The options each subcommand accepts; anything else is an error naming the flag. */
 const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   master: { port: value(port), host: value(host) },
@@ -174,7 +206,13 @@ const OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   agents: { master: value(master), json: SWITCH },
   frameworks: { master: value(master), json: SWITCH, all: SWITCH },
   tasks: { master: value(master), json: SWITCH, all: SWITCH, framework: value(nonEmpty), limit: value(taskLimit) },
+  drain: { master: value(master), 'max-grace-period': value(gracePeriod), 'mark-gone': SWITCH },
+  deactivate: { master: value(master) },
+  reactivate: { master: value(master) },
 };
+
+/** Commands that take one word besides their flags, named as their help names it. */
+const POSITIONAL: Partial<Record<CommandName, string>> = { drain: 'AGENT_ID', deactivate: 'AGENT_ID', reactivate: 'AGENT_ID' };
 
 /** Commands that take a command line of their own after `--`. */
 const TAKES_TRAILING_COMMAND: ReadonlySet<CommandName> = new Set<CommandName>(['run']);
@@ -187,6 +225,8 @@ interface ParsedOptions {
   readonly values: Values;
   /** The words after `--`, when the command takes them and `--` was given. */
   readonly trailing?: readonly string[];
+  /** The command's one positional word (POSITIONAL), when given. */
+  readonly positional?: string;
 }
 
 export function parseArgs(argv: readonly string[]): Command {
@@ -240,6 +280,19 @@ export function parseArgs(argv: readonly string[]): Command {
         framework: values.framework as string | undefined,
         limit: (values.limit as number | undefined) ?? TASKS_DEFAULT_LIMIT,
       };
+    case 'drain': {
+      const maxGracePeriodSeconds = values['max-grace-period'] as number | undefined;
+      return {
+        name: 'drain',
+        master: values.master as string | undefined,
+        agentId: agentId(first, options),
+        ...(maxGracePeriodSeconds !== undefined ? { maxGracePeriodSeconds } : {}),
+        markGone: values['mark-gone'] === true,
+      };
+    }
+    case 'deactivate':
+    case 'reactivate':
+      return { name: first, master: values.master as string | undefined, agentId: agentId(first, options) };
   }
 }
 
@@ -254,14 +307,21 @@ function parseHelp(rest: readonly string[]): Command {
 function parseOptions(command: CommandName, args: readonly string[]): ParsedOptions | 'help' {
   const accepted = OPTIONS[command];
   const values: Values = {};
+  const slot = POSITIONAL[command];
+  let positional: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') {
       // Everything after `--` belongs to the task, even words that look like our flags.
       if (!TAKES_TRAILING_COMMAND.has(command)) throw new UsageError(`unexpected argument '--'`, command);
-      return { values, trailing: args.slice(i + 1) };
+      return { values, trailing: args.slice(i + 1), positional };
     }
     if (arg === '--help' || arg === '-h') return 'help';
+    if (!arg.startsWith('-') && slot !== undefined) {
+      if (positional !== undefined) throw new UsageError(`unexpected argument '${arg}'; agora ${command} takes one ${slot}, got '${positional}' already`, command);
+      positional = arg;
+      continue;
+    }
     if (!arg.startsWith('-')) {
       const hint = TAKES_TRAILING_COMMAND.has(command) ? `; put the command after '--', e.g. agora ${command} -- ${arg}` : '';
       throw new UsageError(`unexpected argument '${arg}'${hint}`, command);
@@ -301,7 +361,14 @@ function parseOptions(command: CommandName, args: readonly string[]): ParsedOpti
       values[name] = parsed;
     }
   }
-  return { values };
+  return { values, positional };
+}
+
+/** The AGENT_ID of drain/deactivate/reactivate: required, not blank. */
+function agentId(command: CommandName, { positional }: ParsedOptions): string {
+  if (positional === undefined) throw new UsageError(`missing AGENT_ID, the agent's id as 'agora agents' lists it`, command);
+  if (positional.trim() === '') throw new UsageError('AGENT_ID must not be empty', command);
+  return positional;
 }
 
 function localCommand(values: Values): Command {

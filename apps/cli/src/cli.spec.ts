@@ -85,7 +85,7 @@ describe('operator commands', () => {
     const io = captureIo();
     expect(await runCli(['agents'], io, { env: { master: master.url } })).toBe(EXIT_OK);
     expect(io.stdout.join('\n').split('\n')).toEqual([
-      'ID    HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)',
+      'ID    HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)  MAINTENANCE',
       'm-S0  h:5051    0/2   0/1024    0/10       yes     -',
     ]);
     expect(master.gets).toEqual(['/slaves']);
@@ -122,6 +122,71 @@ describe('operator commands', () => {
       `agora tasks: cannot reach the master at ${url} (connection refused); is it running?`,
       'Point --master or AGORA_MASTER at another master if it runs elsewhere.',
     ]);
+  });
+});
+
+describe('agent maintenance commands', () => {
+  let leader: FakeMaster;
+
+  beforeEach(async () => {
+    leader = await FakeMaster.start({ refuseOperatorCall: { type: 'REACTIVATE_AGENT', status: 400, body: 'Agent is still in the DRAINING state' } });
+  });
+
+  afterEach(() => leader.close());
+
+  it('drains an agent of the master in AGORA_MASTER, printing one line', async () => {
+    const io = captureIo();
+    expect(await runCli(['drain', 'm-S1', '--max-grace-period', '30'], io, { env: { master: leader.url } })).toBe(EXIT_OK);
+    expect(io.stdout).toEqual(['agent m-S1 is draining (tasks killed within 30 s)']);
+    expect(io.stderr).toEqual([]);
+    expect(leader.operatorCalls.map((c) => c.body)).toEqual([
+      { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'm-S1' }, max_grace_period: { nanoseconds: 30e9 }, mark_gone: false } },
+    ]);
+  });
+
+  it('deactivates through a standby, which sends it to the leader', async () => {
+    const standby = await FakeMaster.start({ standby: { leader: new URL(leader.url).host } });
+    try {
+      const io = captureIo();
+      expect(await runCli(['deactivate', 'm-S1', '--master', standby.url], io)).toBe(EXIT_OK);
+      expect(io.stdout).toEqual(['agent m-S1 is deactivated (no new offers; its tasks keep running)']);
+      expect(leader.operatorCalls.map((c) => c.body.type)).toEqual(['DEACTIVATE_AGENT']);
+    } finally {
+      await standby.close();
+    }
+  });
+
+  it('exits 1 with the master’s reason when it refuses', async () => {
+    const io = captureIo();
+    expect(await runCli(['reactivate', 'm-S1', '--master', leader.url], io)).toBe(EXIT_FAILURE);
+    expect(io.stdout).toEqual([]);
+    expect(io.stderr).toEqual([`agora reactivate: the master at ${leader.url}: POST /api/v1 answered 400 Bad Request: Agent is still in the DRAINING state`]);
+  });
+
+  it('exits 1 when no master leads', async () => {
+    const standby = await FakeMaster.start({ standby: {} });
+    try {
+      const io = captureIo();
+      expect(await runCli(['drain', 'm-S1', '--master', standby.url], io)).toBe(EXIT_FAILURE);
+      expect(io.stderr).toEqual([
+        `agora drain: the master at ${standby.url}: POST /api/v1 answered 503 Service Unavailable: No leading master is known; retry shortly or ask another master`,
+      ]);
+    } finally {
+      await standby.close();
+    }
+  });
+
+  it('exits 2 without an AGENT_ID, sending nothing', async () => {
+    const io = captureIo();
+    expect(await runCli(['drain', '--master', leader.url], io)).toBe(EXIT_USAGE);
+    expect(io.stderr).toEqual(["agora drain: missing AGENT_ID, the agent's id as 'agora agents' lists it", "Run 'agora drain --help' for usage."]);
+    expect(leader.operatorCalls).toEqual([]);
+  });
+
+  it('prints its help', async () => {
+    const io = captureIo();
+    expect(await runCli(['help', 'drain'], io)).toBe(EXIT_OK);
+    expect(io.stdout.join('\n')).toContain('Usage: agora drain AGENT_ID [--max-grace-period SECONDS] [--mark-gone] [--master URL]');
   });
 });
 

@@ -9,6 +9,7 @@ import { HttpStatusError, UnreachableError } from './http/http-client';
 import { onProcessInterrupt } from './lifecycle/interrupts';
 import { startLocalCluster } from './local-cluster';
 import { DEFAULT_MASTER_URL, normalizeMasterUrl } from './master-url';
+import { changeAgent } from './operator/agent-commands';
 import { queryMaster } from './operator/operator-commands';
 import { shellCommand } from './run/shell-quote';
 import { newTaskId, runTask } from './run/task-run';
@@ -124,6 +125,11 @@ async function execute(command: Command, master: string, io: CliIo, deps: CliDep
     case 'tasks':
       io.out(await queryMaster(master, command));
       return EXIT_OK;
+    case 'drain':
+    case 'deactivate':
+    case 'reactivate':
+      io.out(await changeAgent(master, command));
+      return EXIT_OK;
   }
 }
 
@@ -185,8 +191,19 @@ function run(command: RunCommand, master: string, io: CliIo, deps: CliDeps, log:
 
 type ClientCommand = Extract<Command, { name: ClientCommandName }>;
 
+/** A record, not a list, so that a client command left out here fails to compile. */
+const CLIENT_COMMANDS: Readonly<Record<ClientCommandName, true>> = {
+  run: true,
+  agents: true,
+  frameworks: true,
+  tasks: true,
+  drain: true,
+  deactivate: true,
+  reactivate: true,
+};
+
 function isClientCommand(command: Command): command is ClientCommand {
-  return command.name === 'run' || command.name === 'agents' || command.name === 'frameworks' || command.name === 'tasks';
+  return Object.hasOwn(CLIENT_COMMANDS, command.name);
 }
 
 /** --master, else AGORA_MASTER (validated like the flag), else the default. */

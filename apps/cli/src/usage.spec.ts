@@ -27,7 +27,7 @@ describe('help texts', () => {
     expect(AGENT_VARIABLES).toContain('AGORA_AGENT_PORT');
   });
 
-  it.each<CommandName>(['run', 'agents', 'frameworks', 'tasks'])('agora %s --help documents --master and AGORA_MASTER', (command) => {
+  it.each<CommandName>(['run', 'agents', 'frameworks', 'tasks', 'drain', 'deactivate', 'reactivate'])('agora %s --help documents --master and AGORA_MASTER', (command) => {
     expect(usage(command)).toContain('--master URL');
     expect(usage(command)).toContain('AGORA_MASTER');
   });
@@ -37,6 +37,9 @@ describe('help texts', () => {
     ['agents', ['--json']],
     ['frameworks', ['--all', '--json']],
     ['tasks', ['--all', '--framework', '--limit', '--json']],
+    ['drain', ['AGENT_ID', '--max-grace-period SECONDS', '--mark-gone']],
+    ['deactivate', ['AGENT_ID']],
+    ['reactivate', ['AGENT_ID']],
     ['local', ['--agents', '--port']],
     ['sim', ['--agents', '--resources', '--task-duration', '--master-namespace', 'NATS_URL', 'AGORA_BUS_NAMESPACE']],
   ])('agora %s --help documents its flags', (command, flags) => {
@@ -44,7 +47,7 @@ describe('help texts', () => {
   });
 
   it('lists every command in the general help', () => {
-    for (const command of ['master', 'agent', 'local', 'sim', 'run', 'agents', 'frameworks', 'tasks']) {
+    for (const command of ['master', 'agent', 'local', 'sim', 'run', 'agents', 'frameworks', 'tasks', 'drain', 'deactivate', 'reactivate']) {
       expect(usage()).toMatch(new RegExp(`^  ${command} `, 'm'));
     }
   });

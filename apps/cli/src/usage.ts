@@ -1,5 +1,6 @@
 import {
   CommandName,
+  DRAIN_MAX_GRACE_PERIOD_SECONDS,
   LOCAL_DEFAULT_AGENTS,
   LOCAL_DEFAULT_PORT,
   LOCAL_MAX_AGENTS,
@@ -33,6 +34,11 @@ Use a cluster:
   agents       list the agents
   frameworks   list the frameworks
   tasks        list the tasks
+
+Maintain agents:
+  drain        kill an agent's tasks and keep it out of service, e.g. before maintenance
+  deactivate   stop offering an agent's resources; its tasks keep running
+  reactivate   put a deactivated or drained agent back in service
 
 Options:
   -h, --help      show this help; 'agora <command> --help' shows a command's options
@@ -215,7 +221,8 @@ ${MASTER_ENV}`,
   agents: `Usage: agora agents [--master URL] [--json]
 
 Lists the agents the master knows (GET /slaves): id, address, cpus, memory and disk as
-used/total, whether active, and when each registered.
+used/total, whether active, when each registered, and its maintenance: draining or drained
+('agora drain'), deactivated ('agora deactivate'), or nothing while in service.
 
 Options:
 ${MASTER_FLAG}
@@ -246,6 +253,47 @@ ${MASTER_FLAG}
   --framework ID  only the tasks of this framework
   --limit N       ask the master for at most N tasks (default ${TASKS_DEFAULT_LIMIT})
   --json          print the master's JSON as it is
+
+${MASTER_ENV}`,
+
+  drain: `Usage: agora drain AGENT_ID [--max-grace-period SECONDS] [--mark-gone] [--master URL]
+
+Drains an agent (the v1 operator call DRAIN_AGENT), e.g. before maintenance: the master stops
+offering its resources and tells it to kill every task and to take no new ones. 'agora agents'
+shows it draining, then drained once the end of its last task is acknowledged. It stays out of
+service, also when it restarts or a new master leads, until 'agora reactivate AGENT_ID'.
+AGENT_ID is the agent's id as 'agora agents' lists it.
+
+Options:
+  --max-grace-period SECONDS
+                give each task at most this long between SIGTERM and SIGKILL, 0 to ${DRAIN_MAX_GRACE_PERIOD_SECONDS}
+                (default: each task's own grace period)
+  --mark-gone   mark the agent gone once drained: it is removed for good and never admitted
+                again (partition-aware frameworks see its tasks TASK_GONE_BY_OPERATOR)
+${MASTER_FLAG}
+
+${MASTER_ENV}`,
+
+  deactivate: `Usage: agora deactivate AGENT_ID [--master URL]
+
+Deactivates an agent (the v1 operator call DEACTIVATE_AGENT): the master offers none of its
+resources any more and rescinds its outstanding offers, while the tasks on it keep running.
+It stays deactivated, also when it restarts or a new master leads, until 'agora reactivate
+AGENT_ID'. AGENT_ID is the agent's id as 'agora agents' lists it.
+
+Options:
+${MASTER_FLAG}
+
+${MASTER_ENV}`,
+
+  reactivate: `Usage: agora reactivate AGENT_ID [--master URL]
+
+Reactivates an agent that 'agora deactivate' or 'agora drain' took out of service (the v1
+operator call REACTIVATE_AGENT): the master offers its resources again. An agent still
+draining cannot be reactivated until it is drained.
+
+Options:
+${MASTER_FLAG}
 
 ${MASTER_ENV}`,
 };

@@ -1,8 +1,9 @@
 /**
  * The CLI's HTTP plumbing over node:http: one request with its answer read whole
- * (`sendRequest`, `getJson`), or held open for a stream (`openRequest`). Failures become two
- * error types whose messages are fit for a user: the server could not be reached at all, or it
- * answered with an error status (its text body included — Agora and Mesos explain errors there).
+ * (`sendRequest`, `getJson`, `postJson`), or held open for a stream (`openRequest`). Failures
+ * become two error types whose messages are fit for a user: the server could not be reached at
+ * all, or it answered with an error status (its text body included — Agora and Mesos explain
+ * errors there).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -135,6 +136,37 @@ export async function getJson(url: URL, options: Pick<RequestOptions, 'timeoutMs
     } catch {
       throw new Error(`GET ${target.pathname} answered with something that is not JSON: ${answer.body.slice(0, 80)}`);
     }
+  }
+}
+
+/** Redirects that keep the method and body; a 301, 302 or 303 may turn a POST into a GET. */
+const BODY_KEEPING_REDIRECTS = new Set([307, 308]);
+
+/**
+ * POSTs a JSON body and resolves with the answer (any 2xx). Follows a few 307/308 redirects,
+ * sending the body again, because a standby master answers `/api/v1` with 307 to the leader
+ * (`Location: //leader:5050/api/v1`, protocol-relative). Throws HttpStatusError for anything
+ * else, its text body included.
+ */
+export async function postJson(url: URL, body: unknown, options: Pick<RequestOptions, 'timeoutMs' | 'agent'> = {}): Promise<HttpResponse> {
+  const text = JSON.stringify(body);
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    const answer = await sendRequest(target, {
+      ...options,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: text,
+    });
+    const location = answer.headers.location;
+    if (BODY_KEEPING_REDIRECTS.has(answer.status) && location !== undefined && hop < MAX_REDIRECTS) {
+      target = new URL(location, target);
+      continue;
+    }
+    if (answer.status < 200 || answer.status > 299) {
+      throw new HttpStatusError('POST', target.toString(), answer.status, answer.statusText, answer.body.trim());
+    }
+    return answer;
   }
 }
 

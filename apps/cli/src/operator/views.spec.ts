@@ -12,7 +12,7 @@ const SLAVES = {
       active: true,
       registered_time: 1718020800.5,
     },
-    { id: 'm-S1', hostname: 'node-2', port: 5052, resources: { cpus: 2, mem: 2048 }, used_resources: {}, active: false },
+    { id: 'm-S1', hostname: 'node-2', port: 5052, resources: { cpus: 2, mem: 2048 }, used_resources: {}, active: false, deactivated: false },
   ],
   recovered_slaves: [],
 };
@@ -35,17 +35,50 @@ const TASKS = {
   ],
 };
 
+/** An agent in maintenance, as /slaves shows it after DEACTIVATE_AGENT or DRAIN_AGENT. */
+function inMaintenance(id: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return { id, hostname: 'h', port: 5051, resources: { cpus: 1, mem: 64, disk: 10 }, used_resources: {}, active: true, ...fields };
+}
+
 describe('agora agents', () => {
   it('shows each agent with used/total resources', () => {
     expect(agentsTable(agentRows(SLAVES)).split('\n')).toEqual([
-      'ID    HOSTNAME        CPUS   MEM (MB)   DISK (MB)  ACTIVE  REGISTERED (UTC)',
+      'ID    HOSTNAME        CPUS   MEM (MB)   DISK (MB)  ACTIVE  REGISTERED (UTC)     MAINTENANCE',
       'm-S0  127.0.0.1:5051  0.6/4  288/15360  0/100000   yes     2024-06-10 12:00:00',
       'm-S1  node-2:5052     0/2    0/2048     0/-        no      -',
     ]);
   });
 
+  it('shows deactivated, draining and drained agents; a drain wins over the deactivation it implies', () => {
+    const slaves = {
+      slaves: [
+        inMaintenance('m-S2', { deactivated: true }),
+        inMaintenance('m-S3', { deactivated: true, drain_info: { state: 'DRAINING', config: { max_grace_period: { nanoseconds: 3e10 } } } }),
+        inMaintenance('m-S4', { deactivated: true, drain_info: { state: 'DRAINED', config: { mark_gone: false } } }),
+        inMaintenance('m-S5', { deactivated: false }),
+      ],
+    };
+    expect(agentRows(slaves).map((a) => [a.id, a.maintenance])).toEqual([
+      ['m-S2', 'deactivated'],
+      ['m-S3', 'draining'],
+      ['m-S4', 'drained'],
+      ['m-S5', undefined],
+    ]);
+    expect(agentsTable(agentRows(slaves)).split('\n')).toEqual([
+      'ID    HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)  MAINTENANCE',
+      'm-S2  h:5051    0/1   0/64      0/10       yes     -                 deactivated',
+      'm-S3  h:5051    0/1   0/64      0/10       yes     -                 draining',
+      'm-S4  h:5051    0/1   0/64      0/10       yes     -                 drained',
+      'm-S5  h:5051    0/1   0/64      0/10       yes     -',
+    ]);
+  });
+
   it('shows only the header for a cluster without agents, and survives junk', () => {
-    expect(agentsTable(agentRows({ slaves: [] }))).toBe('ID  HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)');
+    expect(agentsTable(agentRows({ slaves: [] }))).toBe('ID  HOSTNAME  CPUS  MEM (MB)  DISK (MB)  ACTIVE  REGISTERED (UTC)  MAINTENANCE');
+    expect(agentRows({ slaves: [{ id: 'y', deactivated: 'yes', drain_info: { state: 7 } }, { id: 'z', drain_info: 'DRAINING' }] }).map((a) => a.maintenance)).toEqual([
+      undefined,
+      undefined,
+    ]);
     expect(agentRows('not json we know')).toEqual([]);
     expect(agentRows({ slaves: [null, 3, { id: 'x' }] })).toEqual([
       { id: 'x', hostname: '-', port: undefined, total: {}, used: {}, active: undefined, registeredTime: undefined },

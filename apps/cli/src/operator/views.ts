@@ -24,6 +24,8 @@ export interface AgentRow {
   readonly used: V0Resources;
   readonly active?: boolean;
   readonly registeredTime?: number;
+  /** `draining`, `drained` (drain_info.state), `deactivated`, or undefined while in service. */
+  readonly maintenance?: string;
 }
 
 export interface FrameworkRow {
@@ -56,7 +58,15 @@ export function agentRows(slaves: unknown): AgentRow[] {
     used: resources(a.used_resources),
     active: booleanOr(a.active),
     registeredTime: numberOr(a.registered_time),
+    maintenance: maintenanceOf(a),
   }));
+}
+
+/** A drain says more than `deactivated` (which every drain sets), so it wins. */
+function maintenanceOf(agent: Json): string | undefined {
+  const drainState = field(agent.drain_info, 'state');
+  if (typeof drainState === 'string' && drainState !== '') return drainState.toLowerCase();
+  return agent.deactivated === true ? 'deactivated' : undefined;
 }
 
 /** Registered frameworks, and with `all` the completed ones after them. */
@@ -98,6 +108,8 @@ const AGENT_COLUMNS: Column<AgentRow>[] = [
   { header: 'DISK (MB)', cell: (a) => formatUsage(a.used.disk, a.total.disk) },
   { header: 'ACTIVE', cell: (a) => yesNo(a.active) },
   { header: 'REGISTERED (UTC)', cell: (a) => formatTime(a.registeredTime) },
+  // Last, so that an agent in service ends its line with nothing after the time.
+  { header: 'MAINTENANCE', cell: (a) => a.maintenance ?? '' },
 ];
 
 const FRAMEWORK_COLUMNS: Column<FrameworkRow>[] = [

@@ -1,13 +1,15 @@
 /**
  * A stand-in master for the CLI's tests: just enough of the v1 scheduler API (reference §1.1)
  * to drive a client — it checks the headers a real master checks, records every call, and lets
- * the test write events on the subscription stream — plus canned v0 JSON for GET endpoints.
- * Tests wait for calls (`nextCall`) instead of sleeping.
+ * the test write events on the subscription stream — plus canned v0 JSON for GET endpoints,
+ * v1 operator calls (`POST /api/v1`, recorded and answered 200 or as told), and a standby's
+ * answers (307 to the leader, 503 without one). Tests wait for calls (`nextCall`) instead of
+ * sleeping.
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Call, type CallType, encodeEvent, type Event } from '@agora/protocol';
+import { type Call, type CallType, encodeEvent, type Event, type OperatorCall, type OperatorCallType } from '@agora/protocol';
 
 export interface RecordedCall {
   readonly type: CallType;
@@ -30,12 +32,29 @@ export interface FakeMasterOptions {
   readonly refuseCall?: { readonly type: CallType; readonly status: number; readonly body: string };
   /** GET path (with query) → JSON body. */
   readonly getJson?: Readonly<Record<string, unknown>>;
+  /** Answer this v1 operator call type with this status and text body instead of 200. */
+  readonly refuseOperatorCall?: { readonly type: OperatorCallType; readonly status: number; readonly body: string };
+  /**
+   * Act as a standby master (apps/master's StandbyGate): answer every request with 307 and
+   * `Location: //<leader><path>` (protocol-relative), or 503 when `leader` is undefined.
+   */
+  readonly standby?: { readonly leader?: string };
+}
+
+/** A v1 operator call as the fake received it. */
+export interface RecordedOperatorCall {
+  readonly body: OperatorCall;
+  readonly headers: http.IncomingHttpHeaders;
 }
 
 export class FakeMaster {
   readonly calls: RecordedCall[] = [];
   /** GET requests, path with query, in order. */
   readonly gets: string[] = [];
+  /** `POST /api/v1` calls, in order. */
+  readonly operatorCalls: RecordedOperatorCall[] = [];
+  /** Requests answered as a standby (307 or 503): method and path, e.g. `POST /api/v1`. */
+  readonly standbyAnswered: string[] = [];
   readonly streamId = randomUUID();
   private stream: http.ServerResponse | undefined;
   private disconnected = false;
@@ -98,6 +117,18 @@ export class FakeMaster {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const standby = this.options.standby;
+    if (standby !== undefined) {
+      this.standbyAnswered.push(`${req.method} ${req.url}`);
+      req.resume();
+      if (standby.leader === undefined) {
+        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' }).end('No leading master is known; retry shortly or ask another master');
+        return;
+      }
+      res.writeHead(307, { Location: `//${standby.leader}${req.url}`, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`This master is not the leader; the leader is at ${standby.leader}`);
+      return;
+    }
     if (req.method === 'GET') {
       this.gets.push(req.url ?? '');
       const body = this.options.getJson?.[req.url ?? ''];
@@ -114,6 +145,7 @@ export class FakeMaster {
   }
 
   private call(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
+    if (req.url === '/api/v1') return this.operatorCall(req, res, text);
     if (req.url !== '/api/v1/scheduler') return void res.writeHead(404).end('not found');
     let body: Call;
     try {
@@ -151,6 +183,22 @@ export class FakeMaster {
         heartbeat_interval_seconds: this.options.heartbeatIntervalSeconds ?? 15,
       },
     });
+  }
+
+  /** `POST /api/v1`: checks what a real master checks first, records the call, answers 200 empty. */
+  private operatorCall(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
+    const refuse = (status: number, body: string): void => void res.writeHead(status, { 'Content-Type': 'text/plain' }).end(body);
+    if (req.headers['content-type'] !== 'application/json') return refuse(415, `bad Content-Type '${req.headers['content-type']}'`);
+    let body: OperatorCall;
+    try {
+      body = JSON.parse(text) as OperatorCall;
+    } catch {
+      return refuse(400, 'Failed to parse body into JSON');
+    }
+    this.operatorCalls.push({ body, headers: req.headers });
+    const refusal = this.options.refuseOperatorCall;
+    if (refusal !== undefined && refusal.type === body.type) return refuse(refusal.status, refusal.body);
+    res.writeHead(200).end();
   }
 
   /** The status a real master would give the call, checking what it checks first (reference §1.1). */
