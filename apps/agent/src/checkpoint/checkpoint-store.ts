@@ -8,8 +8,11 @@
  *   frameworks/<framework>/tasks/<task>/task.updates   the status-update journal (journal-replay.ts),
  *                                                      also for the tasks of custom executors
  *   frameworks/<framework>/executors/<executor>/executor.json
- *                                                      a custom executor: ExecutorInfo, its run, its TaskInfos
+ *                                                      a custom executor: ExecutorInfo, its run, its TaskInfos;
+ *                                                      or a default executor (task groups, `kind: default`):
+ *                                                      its groups and each task's run
  *   runs/<container>/exit                              written by agora-launcher when the task ends
+ *   runs/<executor container>/<task container>/exit    the same for a task of a task group
  *
  * Writes are synchronous and durable (fsync, and tmp + rename for whole files) because they
  * must be on disk before the agent acts on them: task.json before TASK_RUNNING is sent, an
@@ -42,11 +45,22 @@ export interface TaskCheckpoint {
   readonly run: RunCheckpoint;
 }
 
-/** A custom executor of a checkpointing framework, and the tasks it was given. */
+/**
+ * An executor of a checkpointing framework, and the tasks it was given: a custom executor (its
+ * own run, a process or container), or the built-in default executor of task groups
+ * (`kind: 'default'`), which has no process of its own: its `run` names its container and
+ * sandbox, and each task's run is in `taskRuns` once it was started.
+ */
 export interface ExecutorCheckpoint {
   readonly info: ExecutorInfo;
   readonly run: RunCheckpoint;
   readonly tasks: readonly TaskInfo[];
+  /** Absent: a custom executor. */
+  readonly kind?: 'default';
+  /** Default executor: the task ids of each task group, in launch order. */
+  readonly groups?: readonly (readonly string[])[];
+  /** Default executor: the run of each started task, by task id. */
+  readonly taskRuns?: Readonly<Record<string, RunCheckpoint>>;
 }
 
 export interface CheckpointedTask {
@@ -111,9 +125,13 @@ export class CheckpointStore {
     }
   }
 
-  /** Where agora-launcher writes the task's exit status; its directory is created now. */
-  prepareExitFile(containerId: string): string {
-    const dir = join(this.root, 'runs', name(containerId));
+  /**
+   * Where agora-launcher writes the task's exit status; its directory is created now. A task of
+   * a task group (`parent`: the default executor's container) has it under its executor's, so
+   * that it goes with the executor's checkpoint (removeExecutor).
+   */
+  prepareExitFile(containerId: string, parent?: string): string {
+    const dir = parent === undefined ? join(this.root, 'runs', name(containerId)) : join(this.root, 'runs', name(parent), name(containerId));
     mkdirSync(dir, { recursive: true });
     return join(dir, 'exit');
   }

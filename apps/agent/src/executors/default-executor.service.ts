@@ -1,13 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type KillPolicy, type RunTaskGroup, type TaskInfo, type TaskState, TaskStatusReason } from '@agora/protocol';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { isTerminalState, type KillPolicy, type RunTaskGroup, type TaskInfo, type TaskState, type TaskStatus, TaskStatusReason, type TaskStatusSource } from '@agora/protocol';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { CheckpointStore, type ExecutorCheckpoint, type RunCheckpoint } from '../checkpoint/checkpoint-store';
 import { AgentConfig } from '../config/agent.config';
-import { TASK_DRIVER, type TaskDriver, type TaskExit, TaskStartError } from '../drivers/task-driver';
+import { readBootId } from '../drivers/process/proc-identity';
+import { TASK_DRIVER, type TaskDriver, type TaskExit, type TaskInspection, TaskStartError } from '../drivers/task-driver';
+import { STDERR, STDOUT } from '../sandbox/sandbox-layout';
 import { type Sandbox, SandboxService } from '../sandbox/sandbox.service';
 import { taskEnvironment } from '../tasks/command-environment';
 import { launchRefusal } from '../tasks/launch-support';
 import { taskLimits } from '../tasks/task-limits';
-import { hasCapability, type TaskRun } from '../tasks/task-run';
+import { hasCapability, type LaunchedFramework, type TaskRun } from '../tasks/task-run';
 import { exitMessage, terminalStateOf } from '../tasks/task-statuses';
 import { ExecutorRegistry } from './executor-registry';
 import { type AgentUpdate, ExecutorReporter } from './executor-reporter';
@@ -27,12 +31,19 @@ import { createTaskSandbox } from './task-sandbox';
  * the others are killed (TASK_KILLED). A task that finishes leaves the others running. When
  * every task of the executor is terminal the executor is gone, and the master hears
  * `executor-exited` (status 0) as from Mesos's default executor exiting.
+ *
+ * For frameworks with `checkpoint: true` the executor is checkpointed (executor.json, `kind:
+ * default`: its groups, each task's run once started, before TASK_RUNNING), its tasks' exit
+ * statuses go to exit files, a graceful agent stop leaves it running, and a restarted agent
+ * takes it back (`adopt`), as the command executor does with its tasks.
  */
 @Injectable()
 export class DefaultExecutorService {
   private readonly logger = new Logger('default-executor');
   /** The executor's sandbox, created once per run; undefined when it could not be. */
   private readonly sandboxes = new WeakMap<ExecutorRun, Promise<Sandbox | Error>>();
+  /** The run of each started task of a checkpointed executor, by task id (executor.json). */
+  private readonly taskRuns = new WeakMap<ExecutorRun, Map<string, RunCheckpoint>>();
   private stopping = false;
 
   constructor(
@@ -41,6 +52,7 @@ export class DefaultExecutorService {
     @Inject(TASK_DRIVER) private readonly driver: TaskDriver,
     private readonly sandboxService: SandboxService,
     private readonly config: AgentConfig,
+    @Optional() private readonly checkpoints?: CheckpointStore,
   ) {}
 
   /** `run-task-group` (the caller checked the agent can take it). */
@@ -57,6 +69,16 @@ export class DefaultExecutorService {
     }
     if (run === undefined) {
       run = newRun(frameworkId, { ...message.executor, framework_id: message.framework.id });
+      if (message.framework.checkpoint === true && this.checkpoints !== undefined) {
+        // Before the tasks' first updates, so that their streams are journaled (checkpoint/).
+        try {
+          this.checkpoints.writeFramework(message.framework);
+          run.checkpointed = true;
+          this.taskRuns.set(run, new Map());
+        } catch (e) {
+          this.logger.error(`executor ${executorId}: could not checkpoint its framework: ${(e as Error).message}`);
+        }
+      }
       this.registry.add(run);
       this.sandboxes.set(run, this.createSandbox(run, agentId));
       this.logger.log(`starting the default executor ${executorId} of framework ${frameworkId} in container ${run.containerId}`);
@@ -65,6 +87,7 @@ export class DefaultExecutorService {
     run.groups.push(group);
     const tasks = infos.map((info) => taskRun(run, info));
     for (const task of tasks) run.tasks.set(task.taskId, task);
+    this.checkpoint(run);
     this.logger.log(`launching task group [${group.taskIds.join(', ')}] on executor ${executorId} of framework ${frameworkId}`);
     const owner = run;
     const launched = this.launchGroup(run, group, tasks, agentId).catch((e: unknown) => {
@@ -98,10 +121,15 @@ export class DefaultExecutorService {
     for (const group of run.groups) this.killGroup(run, group, new Map());
   }
 
-  /** Kills every task group without status updates (the agent is stopping); resolves once all ended. */
-  async stopAll(): Promise<void> {
+  /**
+   * Kills every task group without status updates (the agent is stopping); resolves once all
+   * ended. With `keepCheckpointed` (a graceful stop), the executors of checkpointing frameworks
+   * are left running for the next agent process, which recovers them (`adopt`).
+   */
+  async stopAll(options: { keepCheckpointed?: boolean } = {}): Promise<void> {
     this.stopping = true;
-    const runs = this.registry.executors().filter((run) => run.kind === 'default');
+    let runs = this.registry.executors().filter((run) => run.kind === 'default');
+    if (options.keepCheckpointed === true) runs = runs.filter((run) => run.checkpointed !== true || run.phase === 'terminated');
     for (const run of runs) {
       run.silenced = true;
       for (const task of run.tasks.values()) task.silenced = true;
@@ -157,6 +185,8 @@ export class DefaultExecutorService {
       this.update(run, task, { state: 'TASK_FAILED', source: 'SOURCE_EXECUTOR', reason, message: e.message });
       group.killing = true;
     });
+    // On disk before TASK_RUNNING is sent: a restarted agent finds the runs it reports.
+    this.checkpoint(run);
     // RUNNING once the whole group runs: a group is all-or-nothing for its scheduler.
     if (!group.killing) for (const task of started) this.update(run, task, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR' });
     if (group.killing) this.killGroup(run, group, new Map());
@@ -169,6 +199,10 @@ export class DefaultExecutorService {
     const { env, skipped } = taskEnvironment({ sandbox: sandbox.directory, taskId: task.taskId, frameworkId: run.frameworkId, agentId, executorId: run.executorId, command });
     if (skipped.length > 0) this.logger.warn(`task ${task.taskId}: variables without a plain value are not set: ${skipped.join(', ')}`);
     if ((command.uris ?? []).length > 0) this.logger.warn(`task ${task.taskId}: fetching CommandInfo.uris is not supported yet; they are ignored`);
+    const checkpointed = run.checkpointed === true && this.checkpoints !== undefined;
+    const docker = task.info.container?.type === 'DOCKER';
+    const exitFile = checkpointed && !docker ? this.checkpoints?.prepareExitFile(task.containerId, run.containerId) : undefined;
+    const bootId = checkpointed ? await readBootId() : undefined;
     const started = await this.driver.start({
       containerId: task.containerId,
       command,
@@ -179,19 +213,147 @@ export class DefaultExecutorService {
       limits: taskLimits(task.info),
       ...(task.info.container !== undefined ? { container: task.info.container } : {}),
       owner: { agentId, frameworkId: run.frameworkId, executorId: run.executorId, taskId: task.taskId },
+      ...(exitFile !== undefined ? { exitFile } : {}),
+    });
+    this.taskRuns.get(run)?.set(task.taskId, {
+      driver: docker ? 'docker' : 'process',
+      containerId: task.containerId,
+      executorId: run.executorId,
+      sandbox: sandbox.directory,
+      pid: started.pid,
+      ...(started.startTime !== undefined ? { startTime: started.startTime } : {}),
+      ...(bootId !== undefined ? { bootId } : {}),
+      ...(exitFile !== undefined ? { exitFile } : {}),
     });
     return started.pid;
   }
 
-  /** Waits for a started task to end; a failure (or a kill that named it) takes its group down. */
-  private async watch(run: ExecutorRun, group: TaskGroupRun, task: TaskRun): Promise<void> {
-    const exit = await this.driver.wait(task.containerId);
+  /**
+   * Takes back a default executor an earlier agent process checkpointed (reference §5.4): its
+   * tasks join the live set with the updates their journals hold, and each one that was started
+   * is looked for by the driver that started it. One found running is watched as if this process
+   * had started it; one that ended while the agent was down is reported now, with its exit
+   * status when its exit file holds it, else lost (TASK_GONE for partition-aware frameworks,
+   * else TASK_LOST, REASON_EXECUTOR_TERMINATED), as is a task that was not started yet. A group
+   * keeps its rule: a task that failed or was lost takes the rest of its group down. Resolves,
+   * once every run was looked for, with the pids of those found running (not leftovers).
+   */
+  async adopt(framework: LaunchedFramework, checkpoint: ExecutorCheckpoint, journals: ReadonlyMap<string, readonly TaskStatus[]>): Promise<number[]> {
+    this.registry.rememberFramework(framework);
+    const run: ExecutorRun = {
+      ...newRun(framework.id.value, checkpoint.info),
+      containerId: checkpoint.run.containerId,
+      ...(checkpoint.run.sandbox !== undefined ? { directory: checkpoint.run.sandbox } : {}),
+      checkpointed: true,
+    };
+    const taskRuns = new Map(Object.entries(checkpoint.taskRuns ?? {}));
+    this.taskRuns.set(run, taskRuns);
+    const directory = checkpoint.run.sandbox;
+    this.sandboxes.set(run, Promise.resolve(directory !== undefined ? { directory, stdout: join(directory, STDOUT), stderr: join(directory, STDERR) } : new Error('the recovered executor has no sandbox')));
+    for (const info of checkpoint.tasks) {
+      const taskId = info.task_id.value;
+      const journal = journals.get(taskId);
+      const taskRun = taskRuns.get(taskId);
+      // Started (TASK_STARTING is journaled first) and its journal is gone: its terminal update
+      // was acknowledged before executor.json was rewritten. Nothing is left to recover.
+      if (journal === undefined && taskRun !== undefined) continue;
+      const statuses = [...(journal ?? [])];
+      const latest = statuses.at(-1);
+      run.tasks.set(taskId, {
+        frameworkId: run.frameworkId,
+        taskId,
+        info,
+        executorId: run.executorId,
+        containerId: taskRun?.containerId ?? randomUUID(),
+        ...(taskRun?.sandbox !== undefined ? { directory: taskRun.sandbox } : {}),
+        ...(taskRun?.pid !== undefined ? { pid: taskRun.pid } : {}),
+        state: latest?.state ?? 'TASK_STAGING',
+        phase: latest !== undefined && isTerminalState(latest.state) ? 'terminated' : 'running',
+        statuses,
+        silenced: false,
+        finished: Promise.resolve(),
+      });
+    }
+    const known = new Set(run.tasks.keys());
+    const groups = checkpoint.groups ?? [checkpoint.tasks.map((t) => t.task_id.value)];
+    for (const taskIds of groups) run.groups.push({ taskIds: taskIds.filter((id) => known.has(id)), killing: false });
+    this.registry.add(run);
+    this.logger.log(`recovering the default executor ${run.executorId} of framework ${run.frameworkId} with ${run.tasks.size} task(s)`);
+
+    const lost: TaskState = hasCapability(framework, 'PARTITION_AWARE') ? 'TASK_GONE' : 'TASK_LOST';
+    const alive: number[] = [];
+    const watching: Promise<void>[] = [];
+    for (const group of run.groups) {
+      const found: { task: TaskRun; inspection: TaskInspection }[] = [];
+      for (const taskId of group.taskIds) {
+        const task = run.tasks.get(taskId);
+        if (task === undefined || task.phase === 'terminated') continue;
+        const taskRun = taskRuns.get(taskId);
+        if (taskRun?.pid === undefined) {
+          // The agent went while the group was starting: its run cannot be known.
+          this.update(run, task, { state: lost, reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'The agent restarted before the task was running; it cannot be recovered' });
+          continue;
+        }
+        found.push({ task, inspection: await this.recoverRun(task, taskRun) });
+      }
+      for (const { inspection } of found) if (inspection.exit === undefined) alive.push(inspection.pid);
+      // A task lost before it ran takes its group down, as one that cannot start does; and a
+      // group that was being killed when the agent went is killed again.
+      if (group.taskIds.some((id) => run.tasks.get(id)?.state === lost || run.tasks.get(id)?.state === 'TASK_KILLING')) this.killGroup(run, group, new Map());
+      watching.push(...found.map(({ task, inspection }) => this.watch(run, group, task, inspection)));
+    }
+    const owner = run;
+    const watched = Promise.all(watching)
+      .catch((e: unknown) => this.logger.error(`default executor ${owner.executorId}: ${(e as Error).message}`, (e as Error).stack))
+      .then(() => this.endIfDone(owner));
+    for (const task of run.tasks.values()) task.finished = watched;
+    return alive;
+  }
+
+  /** A recovered task's run as its driver finds it; an error makes it lost, never throws. */
+  private async recoverRun(task: TaskRun, taskRun: RunCheckpoint): Promise<TaskInspection> {
+    try {
+      if (this.driver.recover === undefined) throw new Error(`the ${this.driver.name} driver cannot recover runs`);
+      return await this.driver.recover({ ...taskRun });
+    } catch (e) {
+      const message = `The agent could not recover the task's run: ${(e as Error).message}`;
+      return { containerId: task.containerId, pid: task.pid ?? 0, startedAt: 0, limited: false, exit: { kind: 'signaled', signal: 'SIGKILL', cause: { reason: TaskStatusReason.EXECUTOR_TERMINATED, message, lost: true } } };
+    }
+  }
+
+  /** executor.json of a checkpointed executor: its tasks, groups and started runs (rewritten as they change). */
+  private checkpoint(run: ExecutorRun): void {
+    const taskRuns = this.taskRuns.get(run);
+    if (run.checkpointed !== true || this.checkpoints === undefined || taskRuns === undefined) return;
+    try {
+      this.checkpoints.writeExecutor(run.frameworkId, run.executorId, {
+        kind: 'default',
+        info: run.info,
+        run: { driver: 'default', containerId: run.containerId, executorId: run.executorId, ...(run.directory !== undefined ? { sandbox: run.directory } : {}) },
+        tasks: [...run.tasks.values()].map((t) => t.info),
+        groups: run.groups.map((g) => g.taskIds),
+        taskRuns: Object.fromEntries(taskRuns),
+      });
+    } catch (e) {
+      // The tasks still run; a restarted agent will not know them (and kills them as leftovers).
+      this.logger.error(`executor ${run.executorId}: could not checkpoint it: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Waits for a started task to end (`recovered`: a run taken over at recovery, maybe ended
+   * already); a failure, a loss (or a kill that named it) takes its group down.
+   */
+  private async watch(run: ExecutorRun, group: TaskGroupRun, task: TaskRun, recovered?: TaskInspection): Promise<void> {
+    const exit = recovered?.exit ?? (await this.driver.wait(task.containerId));
     await this.driver.destroy(task.containerId);
-    const killed = task.kill !== undefined;
-    const verdict = verdictOf(exit, killed);
+    // A run that ended while the agent was down ended before any kill the recovery asked for.
+    const killed = task.kill !== undefined && recovered?.exit === undefined;
+    const framework = this.registry.framework(run.frameworkId)?.info;
+    const { lost, ...verdict } = verdictOf(exit, killed, framework !== undefined && hasCapability(framework, 'PARTITION_AWARE'));
     this.logger.log(`task ${task.taskId} of group [${group.taskIds.join(', ')}]: ${verdict.message}`);
-    this.update(run, task, { ...verdict, source: 'SOURCE_EXECUTOR' });
-    if (verdict.state === 'TASK_FAILED' && !group.killing) {
+    this.update(run, task, { source: 'SOURCE_EXECUTOR', ...verdict });
+    if ((verdict.state === 'TASK_FAILED' || lost) && !group.killing) {
       this.logger.log(`task ${task.taskId} failed: killing the rest of its group`);
       this.killGroup(run, group, new Map());
     }
@@ -212,7 +374,8 @@ export class DefaultExecutorService {
       const grace = task.kill === undefined ? wanted : Math.min(wanted, task.kill.graceMs);
       task.kill = { graceMs: grace };
       if (task.phase !== 'running') continue;
-      if (first && framework !== undefined && hasCapability(framework, 'TASK_KILLING_STATE')) {
+      // (A recovered group that was being killed already said TASK_KILLING.)
+      if (first && task.state !== 'TASK_KILLING' && framework !== undefined && hasCapability(framework, 'TASK_KILLING_STATE')) {
         this.update(run, task, { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR' });
       }
       this.driver.stop(task.containerId, grace).catch((e: unknown) => this.logger.warn(`could not stop task ${task.taskId}: ${(e as Error).message}`));
@@ -252,10 +415,18 @@ export class DefaultExecutorService {
   }
 }
 
-/** How a task of a group ended, in the command executor's words; a driver's cause (OOM) wins over the exit status. */
-function verdictOf(exit: TaskExit, killed: boolean): { state: TaskState; message: string; reason?: TaskStatusReason } {
-  if (!killed && exit.cause !== undefined) return { state: 'TASK_FAILED', reason: exit.cause.reason, message: exit.cause.message };
-  return { state: terminalStateOf(exit, killed), message: exitMessage(exit) };
+/**
+ * How a task of a group ended, in the command executor's words; a driver's cause (OOM) wins over
+ * the exit status, and a run that ended unseen while the agent was down is lost (the agent says so).
+ */
+function verdictOf(
+  exit: TaskExit,
+  killed: boolean,
+  partitionAware: boolean,
+): { state: TaskState; message: string; reason?: TaskStatusReason; source?: TaskStatusSource; lost: boolean } {
+  if (exit.cause?.lost === true) return { state: partitionAware ? 'TASK_GONE' : 'TASK_LOST', source: 'SOURCE_AGENT', reason: exit.cause.reason, message: exit.cause.message, lost: true };
+  if (!killed && exit.cause !== undefined) return { state: 'TASK_FAILED', reason: exit.cause.reason, message: exit.cause.message, lost: false };
+  return { state: terminalStateOf(exit, killed), message: exitMessage(exit), lost: false };
 }
 
 function taskRun(run: ExecutorRun, info: TaskInfo): TaskRun {

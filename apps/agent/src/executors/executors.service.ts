@@ -115,19 +115,28 @@ export class ExecutorsService {
 
   /**
    * The agent stops (or was shut down): every executor ends without status updates. With
-   * `keepCheckpointed` (a graceful stop), custom executors of checkpointing frameworks are left
-   * running for the next agent process to recover (task groups are not recovered: they end).
+   * `keepCheckpointed` (a graceful stop), the executors of checkpointing frameworks (custom ones
+   * and the default executor of their task groups) are left running for the next agent process
+   * to recover.
    */
   async stopAll(why: string, options: { keepCheckpointed?: boolean } = {}): Promise<void> {
     this.stopped = true;
     const count = this.registry.executors().length;
     if (count > 0) this.logger.log(`${why}: shutting down ${count} executor(s)${options.keepCheckpointed === true ? ', but those of checkpointing frameworks' : ''}`);
-    await Promise.all([this.custom.stopAll(options), this.defaults.stopAll()]);
+    await Promise.all([this.custom.stopAll(options), this.defaults.stopAll(options)]);
   }
 
   /** Recovery: a custom executor an earlier agent process checkpointed (CustomExecutorService.adopt). */
   adoptCustom(framework: LaunchedFramework, checkpoint: ExecutorCheckpoint, journals: ReadonlyMap<string, readonly TaskStatus[]>): Promise<void> {
     return this.custom.adopt(framework, checkpoint, journals);
+  }
+
+  /**
+   * Recovery: the default executor of task groups an earlier agent process checkpointed
+   * (DefaultExecutorService.adopt); resolves with the pids of its tasks found running.
+   */
+  adoptDefault(framework: LaunchedFramework, checkpoint: ExecutorCheckpoint, journals: ReadonlyMap<string, readonly TaskStatus[]>): Promise<number[]> {
+    return this.defaults.adopt(framework, checkpoint, journals);
   }
 
   /** The agent id when the tasks may be taken; undefined (logged) when they are ignored. */

@@ -136,3 +136,151 @@ describe('command executor with health checks (fake time)', () => {
     await ended();
   });
 });
+
+/**
+ * A task recovered after an agent restart is checked again as before: same check and
+ * environment, grace period from the original start, the policy state its journaled health
+ * reports give. The "restart" is a second executor on the same clock, handed the first one's
+ * updates as the journal; the first one's checks are shut down as its process would be.
+ */
+describe('command executor: health checks of recovered tasks (fake time)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  let clock: FakeClock;
+  let before: { driver: FakeDriver; probes: QueuedProbes; h: Awaited<ReturnType<typeof executorHarness>> };
+  let after: { driver: FakeDriver; probes: QueuedProbes; h: Awaited<ReturnType<typeof executorHarness>> } | undefined;
+
+  async function harness(): Promise<{ driver: FakeDriver; probes: QueuedProbes; h: Awaited<ReturnType<typeof executorHarness>> }> {
+    const driver = new FakeDriver();
+    const probes = new QueuedProbes();
+    return { driver, probes, h: await executorHarness(driver, clock, probes) };
+  }
+
+  beforeEach(async () => {
+    clock = new FakeClock();
+    before = await harness();
+    after = undefined;
+  });
+
+  afterEach(async () => {
+    await rm(before.h.workDir, { recursive: true, force: true });
+    if (after !== undefined) await rm(after.h.workDir, { recursive: true, force: true });
+  });
+
+  async function check(side: { probes: QueuedProbes }, healthy: boolean, afterMs: number): Promise<void> {
+    side.probes.answers.push({ healthy });
+    clock.advance(afterMs);
+    await flush();
+  }
+
+  /** Launches t1 with this check on the first agent process. */
+  async function launch(check: HealthCheck): Promise<void> {
+    before.h.executor.run(runTask({ task_id: { value: 't1' }, health_check: check, kill_policy: { grace_period: { nanoseconds: 5e9 } } }));
+    await waitFor(() => before.h.updates.some((u) => u.state === 'TASK_RUNNING'));
+  }
+
+  /** The first agent process goes; a second one adopts t1 from its checkpoint and journal. */
+  async function restart(): Promise<NonNullable<typeof after>> {
+    before.h.healthChecks.onApplicationShutdown();
+    const next = await harness();
+    after = next;
+    const launched = before.driver.launches[0];
+    const run = before.h.registry.get(FW, 't1');
+    if (run === undefined) throw new Error('t1 is not running');
+    await next.h.executor.adopt(
+      { id: { value: FW }, user: 'root', name: 'f', checkpoint: true },
+      { info: run.info, run: { driver: 'process', containerId: launched.containerId, executorId: 't1', sandbox: launched.sandbox, pid: 4242 }, statuses: [...before.h.updates] },
+    );
+    return next;
+  }
+
+  it('goes on counting failures in a row: the one that reaches consecutive_failures kills', async () => {
+    await launch(CHECK);
+    await check(before, true, 0);
+    await check(before, false, 1000);
+    expect(summary(before.h.updates)).toEqual(['TASK_STARTING', 'TASK_RUNNING', 'TASK_RUNNING healthy', 'TASK_RUNNING unhealthy']);
+    const next = await restart();
+    expect(next.h.healthChecks.watching).toBe(1);
+    // The same check, in the same sandbox and environment as before the restart.
+    expect(next.probes.created[0]).toEqual(before.probes.created[0]);
+    expect(next.probes.created[0].context).toEqual({ sandbox: before.driver.launches[0].sandbox, env: before.driver.launches[0].env });
+    // The delay is long over: the first check runs at once, and it is the second failure in a row.
+    await check(next, false, 0);
+    const containerId = before.driver.launches[0].containerId;
+    expect(next.driver.stops).toEqual([{ containerId, graceMs: 5000 }]);
+    expect(next.h.healthChecks.watching).toBe(0);
+    next.driver.exit({ kind: 'signaled', signal: 'SIGTERM' }, containerId);
+    await waitFor(() => next.h.registry.get(FW, 't1')?.phase === 'terminated');
+    expect(summary(next.h.updates)).toEqual(['TASK_RUNNING unhealthy', 'TASK_KILLED unhealthy']);
+    expect(next.h.updates[0]).toMatchObject({ reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', executor_id: { value: 't1' }, container_status: { container_id: { value: containerId } } });
+  });
+
+  it('counts the grace period from the task\'s original start, not from the recovery', async () => {
+    await launch({ ...CHECK, grace_period_seconds: 5 });
+    await check(before, false, 0);
+    await check(before, false, 1000);
+    await check(before, false, 1000);
+    clock.advance(1000);
+    const next = await restart(); // 3 s after the start
+    await check(next, false, 0); // 3 s
+    await check(next, false, 1000); // 4 s
+    await check(next, false, 1000); // 5 s: still within the grace period
+    expect(next.h.updates).toEqual([]);
+    await check(next, false, 1000); // 6 s: counted (from the recovery it would be 3 s, forgiven)
+    expect(summary(next.h.updates)).toEqual(['TASK_RUNNING unhealthy']);
+    expect(next.driver.stops).toEqual([]);
+    next.h.executor.kill({ epoch: 1, framework_id: { value: FW }, task_id: { value: 't1' } });
+    next.driver.exit({ kind: 'signaled', signal: 'SIGTERM' }, before.driver.launches[0].containerId);
+    await waitFor(() => next.h.registry.get(FW, 't1')?.phase === 'terminated');
+  });
+
+  it('keeps a task that was healthy healthy: no new report, and no grace for failures', async () => {
+    await launch({ ...CHECK, grace_period_seconds: 60 });
+    await check(before, true, 0);
+    const next = await restart();
+    await check(next, true, 0);
+    expect(next.h.updates).toEqual([]);
+    await check(next, false, 1000);
+    expect(summary(next.h.updates)).toEqual(['TASK_RUNNING unhealthy']);
+    await check(next, true, 1000);
+    expect(summary(next.h.updates)).toEqual(['TASK_RUNNING unhealthy', 'TASK_RUNNING healthy']);
+    next.h.executor.kill({ epoch: 1, framework_id: { value: FW }, task_id: { value: 't1' } });
+    next.driver.exit({ kind: 'signaled', signal: 'SIGTERM' }, before.driver.launches[0].containerId);
+    await waitFor(() => next.h.registry.get(FW, 't1')?.phase === 'terminated');
+  });
+
+  it('waits for what is left of the delay, counted from the original start', async () => {
+    await launch({ ...CHECK, delay_seconds: 10 });
+    clock.advance(4000);
+    const next = await restart();
+    next.probes.answers.push({ healthy: true });
+    clock.advance(5999);
+    await flush();
+    expect(next.probes.checks).toBe(0);
+    clock.advance(1);
+    await flush();
+    expect(next.probes.checks).toBe(1);
+    expect(before.probes.checks).toBe(0);
+    expect(summary(next.h.updates)).toEqual(['TASK_RUNNING healthy']);
+    next.driver.exit({ kind: 'exited', code: 0 }, before.driver.launches[0].containerId);
+    await waitFor(() => next.h.registry.get(FW, 't1')?.phase === 'terminated');
+    expect(next.h.healthChecks.watching).toBe(0);
+  });
+
+  it('does not check a task that ended while the agent was down', async () => {
+    await launch(CHECK);
+    before.h.healthChecks.onApplicationShutdown();
+    const next = await harness();
+    after = next;
+    const launched = before.driver.launches[0];
+    next.driver.endedWhileDown.set(launched.containerId, { kind: 'exited', code: 0 });
+    const run = await next.h.executor.adopt(
+      { id: { value: FW }, user: 'root', name: 'f', checkpoint: true },
+      { info: { name: 't1', task_id: { value: 't1' }, agent_id: { value: 'agent-1' }, command: { value: 'true' }, health_check: CHECK }, run: { driver: 'process', containerId: launched.containerId, executorId: 't1', sandbox: launched.sandbox, pid: 4242 }, statuses: [...before.h.updates] },
+    );
+    await waitFor(() => run.phase === 'terminated');
+    expect(next.h.healthChecks.watching).toBe(0);
+    expect(next.probes.created).toEqual([]);
+    expect(summary(next.h.updates)).toEqual(['TASK_FINISHED']);
+  });
+});

@@ -13,6 +13,16 @@ export interface HealthReport {
   readonly message?: string;
 }
 
+/**
+ * Where checks pick up for a task an earlier agent process checked (a recovered task): when its
+ * checks began (the grace period counts from then) and the policy state they had reached.
+ */
+export interface HealthResume {
+  /** Milliseconds since the epoch (Clock time) when the task's checks first began. */
+  readonly startedAt: number;
+  readonly state: HealthState;
+}
+
 export interface HealthCheckerEvents {
   report(report: HealthReport): void;
   /** Every result, reported or not (for logs). */
@@ -39,10 +49,22 @@ export class HealthChecker {
     private readonly events: HealthCheckerEvents,
   ) {}
 
-  start(): void {
+  /**
+   * Begins checking: the first check `delay` after now, or, resuming (`resume`), what is left of
+   * the delay counted from the original start (at once when it is over), with the policy state
+   * carried over, so the grace period and the count of failures go on where they were.
+   */
+  start(resume?: HealthResume): void {
     if (this.stopped || this.timer !== undefined) return;
-    this.startedAt = this.clock.now();
-    this.schedule(this.settings.delayMs);
+    const now = this.clock.now();
+    if (resume === undefined) {
+      this.startedAt = now;
+      this.schedule(this.settings.delayMs);
+      return;
+    }
+    this.startedAt = Math.min(resume.startedAt, now);
+    this.state = resume.state;
+    this.schedule(Math.max(0, this.startedAt + this.settings.delayMs - now));
   }
 
   /** No more checks or reports; a check in flight is aborted. Idempotent. */

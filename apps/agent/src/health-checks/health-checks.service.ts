@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { HealthCheck } from '@agora/protocol';
 import { Clock } from '../clock/clock';
 import { healthCheckProblem, healthCheckSettings } from './health-check-settings';
-import { HealthChecker, type HealthReport } from './health-checker';
+import { HealthChecker, type HealthReport, type HealthResume } from './health-checker';
 import { HealthProbes } from './health-probes';
 
 /** The task whose health is checked, as the executor knows it once the task runs. */
@@ -14,6 +14,8 @@ export interface HealthCheckTarget {
   /** COMMAND checks run here, with this environment (the task's). */
   readonly sandbox: string;
   readonly env: Readonly<Record<string, string>>;
+  /** A recovered task: its checks go on from where an earlier agent process left them. */
+  readonly resume?: HealthResume;
 }
 
 /**
@@ -56,8 +58,9 @@ export class HealthCheckService implements OnApplicationShutdown {
       },
     });
     this.checkers.set(target.containerId, checker);
-    checker.start();
-    this.logger.log(`task ${target.taskId}: ${settings.probe.type} health check every ${settings.intervalMs / 1000} s after ${settings.delayMs / 1000} s`);
+    checker.start(target.resume);
+    const resumed = target.resume === undefined ? '' : ` (resumed: started ${(this.clock.now() - target.resume.startedAt) / 1000} s ago, ${target.resume.state.consecutiveFailures} failure(s) in a row)`;
+    this.logger.log(`task ${target.taskId}: ${settings.probe.type} health check every ${settings.intervalMs / 1000} s after ${settings.delayMs / 1000} s${resumed}`);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type HealthPolicy, type HealthState, type HealthVerdict, INITIAL_HEALTH, judgeHealth } from './health-policy';
+import { type HealthPolicy, type HealthState, type HealthVerdict, healthStateFromStatuses, INITIAL_HEALTH, judgeHealth } from './health-policy';
 
 /** One result: healthy or not, at a time since the task's start. */
 type Result = readonly [healthy: boolean, atMs: number];
@@ -66,5 +66,30 @@ describe('judgeHealth (Mesos HealthChecker semantics)', () => {
         },
       ),
     );
+  });
+});
+
+describe('healthStateFromStatuses (a recovered task\'s journal)', () => {
+  const running = (healthy?: boolean) => ({ state: 'TASK_RUNNING', ...(healthy !== undefined ? { healthy } : {}) });
+  it.each<[string, { state: string; healthy?: boolean }[], HealthState]>([
+    ['no health report yet', [{ state: 'TASK_STARTING' }, running()], INITIAL_HEALTH],
+    ['failures before the first success (out of the grace period)', [running(), running(false), running(false)], { initializing: true, consecutiveFailures: 2 }],
+    ['healthy once', [running(), running(false), running(true)], { initializing: false, consecutiveFailures: 0 }],
+    ['failures since the last success', [running(), running(true), running(false), running(true), running(false)], { initializing: false, consecutiveFailures: 1 }],
+    ['only TASK_RUNNING reports count', [running(true), { state: 'TASK_KILLING', healthy: false }], { initializing: false, consecutiveFailures: 0 }],
+  ])('%s', (_case, statuses, expected) => {
+    expect(healthStateFromStatuses(statuses)).toEqual(expected);
+  });
+
+  it('agrees with judgeHealth: replaying its reports gives the state it reached', () => {
+    const policy = { consecutiveFailures: 100, gracePeriodMs: 0 };
+    let state = INITIAL_HEALTH;
+    const reports: { state: string; healthy: boolean }[] = [];
+    for (const healthy of [false, false, true, true, false, true, false, false, false]) {
+      const next = judgeHealth(state, healthy, 1, policy);
+      state = next.state;
+      if (next.verdict.kind === 'report') reports.push({ state: 'TASK_RUNNING', healthy: next.verdict.healthy });
+    }
+    expect(healthStateFromStatuses(reports)).toEqual(state);
   });
 });

@@ -57,3 +57,24 @@ export function judgeHealth(
     verdict: { kind: 'report', healthy: false, consecutiveFailures: failures, kill: failures >= policy.consecutiveFailures },
   };
 }
+
+/** A status as far as health goes (a TaskStatus from the journal fits). */
+export interface HealthStatusLike {
+  readonly state: string;
+  readonly healthy?: boolean;
+}
+
+/**
+ * The policy state a task's checks had reached, rebuilt from its status updates (a recovered
+ * task's journal): every report a checker makes becomes a TASK_RUNNING update with `healthy`,
+ * and the policy reports the first success and every counted failure, so the reports alone say
+ * whether the task was ever healthy and how many failures in a row are counted since.
+ */
+export function healthStateFromStatuses(statuses: readonly HealthStatusLike[]): HealthState {
+  let state = INITIAL_HEALTH;
+  for (const status of statuses) {
+    if (status.state !== 'TASK_RUNNING' || status.healthy === undefined) continue;
+    state = status.healthy ? { initializing: false, consecutiveFailures: 0 } : { initializing: state.initializing, consecutiveFailures: state.consecutiveFailures + 1 };
+  }
+  return state;
+}

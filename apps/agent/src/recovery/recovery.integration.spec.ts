@@ -266,3 +266,105 @@ describe('custom executor recovery across a SIGKILL', () => {
     await (agent as AgentProcess).stop();
   });
 });
+
+/** Task groups (the default executor, in the agent) of a checkpointing framework across a SIGKILL and a graceful stop. */
+describe('task group recovery across a SIGKILL', () => {
+  let workDir: string;
+  let master: FakeMaster;
+  let transport: NatsTransport;
+  let env: Record<string, string>;
+  let agent: AgentProcess | undefined;
+  const taskPids = new Set<number>();
+
+  beforeAll(async () => {
+    workDir = await mkdtemp(join(tmpdir(), 'agora-group-recovery-'));
+    const url = serviceUrl('NATS_URL');
+    const namespace = `group-recovery-spec-${randomBytes(4).toString('hex')}`;
+    transport = await NatsTransport.connect({ url, name: 'group-recovery-spec-master', namespace });
+    master = new FakeMaster(transport);
+    env = {
+      NATS_URL: url,
+      AGORA_BUS_NAMESPACE: namespace,
+      AGORA_AGENT_WORK_DIR: workDir,
+      AGORA_AGENT_PORT: '0',
+      AGORA_AGENT_HOST: '127.0.0.1',
+      AGORA_AGENT_HOSTNAME: 'group-recovery-spec',
+      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
+      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
+      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
+      AGORA_DOCKER: 'off',
+    };
+  });
+
+  afterAll(async () => {
+    await agent?.kill();
+    killGroups([...taskPids]);
+    master.close();
+    await transport.close();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const framework = { id: { value: 'fw-groups' }, user: 'root', name: 'groups', checkpoint: true };
+
+  async function bootAgent(): Promise<ReregisterAgent | undefined> {
+    agent = AgentProcess.start(env, join(workDir, 'agent.log'));
+    return registered(master);
+  }
+
+  /** The pid of a running task of the group, from the executor's checkpoint (its updates carry none). */
+  async function started(taskId: string): Promise<number> {
+    await master.until(() => master.states(taskId).includes('TASK_RUNNING'));
+    const checkpoint = join(workDir, 'meta', 'frameworks', 'fw-groups', 'executors', 'group', 'executor.json');
+    const { taskRuns } = JSON.parse(await readFile(checkpoint, 'utf8')) as { taskRuns?: Record<string, { pid?: number }> };
+    const pid = taskRuns?.[taskId]?.pid;
+    if (pid === undefined) throw new Error(`no pid checkpointed for ${taskId}`);
+    taskPids.add(pid);
+    return pid;
+  }
+
+  it('keeps the group running, reports the task that ended with its exit status, and goes on watching the other', async () => {
+    expect(await bootAgent()).toBeUndefined();
+    const agentId = master.agentId;
+    const release = join(workDir, 'release');
+    const task = (id: string, command: string) => ({ name: id, task_id: { value: id }, agent_id: { value: agentId }, command: { value: command } });
+    master.send('run-task-group', {
+      framework,
+      executor: { executor_id: { value: 'group' }, type: 'DEFAULT', framework_id: framework.id },
+      task_group: { tasks: [task('g-long', 'sleep 300'), task('g-ends', `echo before; while [ ! -e ${release} ]; do sleep 0.05; done; echo after; exit 0`)] },
+    });
+    const longPid = await started('g-long');
+    const endsPid = await started('g-ends');
+
+    await (agent as AgentProcess).kill();
+    expect(isAlive(longPid) && isAlive(endsPid)).toBe(true);
+    await writeFile(release, '');
+    await waitFor(() => !isAlive(endsPid));
+
+    const reregistration = await bootAgent();
+    expect(reregistration?.agent_info.id.value).toBe(agentId);
+    expect(reregistration?.executors?.map((e) => e.executor_id.value)).toEqual(['group']);
+    expect(new Set(reregistration?.tasks?.map((t) => t.task.task_id.value))).toEqual(new Set(['g-long', 'g-ends']));
+    // The task that ended while the agent was down: its real exit status, from its exit file.
+    await master.until(() => master.states('g-ends').includes('TASK_FINISHED'));
+    expect(master.updates.find((u) => u.status.task_id.value === 'g-ends' && u.status.state === 'TASK_FINISHED')?.status.message).toBe('Command exited with status 0');
+    const sandbox = join(workDir, 'slaves', agentId, 'frameworks', 'fw-groups', 'executors', 'group', 'runs', 'latest', 'tasks', 'g-ends');
+    expect(await readFile(join(sandbox, 'stdout'), 'utf8')).toBe('before\nafter\n');
+    // A finished task leaves its group running.
+    expect(isAlive(longPid)).toBe(true);
+
+    // A graceful stop leaves the group too, and the next agent process takes it back again.
+    await (agent as AgentProcess).stop();
+    expect(isAlive(longPid)).toBe(true);
+    const again = await bootAgent();
+    expect(again?.tasks?.map((t) => [t.task.task_id.value, t.state])).toEqual([['g-long', 'TASK_RUNNING']]);
+    expect(isAlive(longPid)).toBe(true);
+    expect(master.states('g-long').filter((s) => s !== 'TASK_STARTING' && s !== 'TASK_RUNNING')).toEqual([]);
+
+    // The recovered group is the agent's again: a kill ends it, and with it the executor.
+    master.send('kill-task', { framework_id: framework.id, task_id: { value: 'g-long' } });
+    await master.until(() => master.states('g-long').includes('TASK_KILLED'));
+    await waitFor(() => !isAlive(longPid));
+    await master.until(() => master.executorExits.some((e) => e.executor_id.value === 'group'));
+    await (agent as AgentProcess).stop();
+  });
+});

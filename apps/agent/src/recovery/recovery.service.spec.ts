@@ -34,6 +34,7 @@ describe('RecoveryService', () => {
   let adopt: jest.Mock;
   let killAll: jest.Mock;
   let adoptExecutor: jest.Mock;
+  let adoptDefault: jest.Mock;
   let updates: { frameworkId: string; status: TaskStatus }[];
   let restored: { frameworkId: string; uuids: string[] }[];
 
@@ -56,6 +57,7 @@ describe('RecoveryService', () => {
     adopt = jest.fn(async (_f: LaunchedFramework, task: { run: { pid?: number } }) => ({ pid: task.run.pid, phase: 'running' }));
     killAll = jest.fn(async () => undefined);
     adoptExecutor = jest.fn(async () => undefined);
+    adoptDefault = jest.fn(async () => [4444]);
   });
 
   afterEach(() => rm(workDir, { recursive: true, force: true }));
@@ -65,7 +67,7 @@ describe('RecoveryService', () => {
     if (meta !== 'none') await metaStore.write({ id: 'agent-1', resources: toV1(meta === 'same' ? profile.resources : Resources.parse('cpus:9')) });
     const tasks = { adopt, killAll } as unknown as CommandExecutorService;
     const docker = { available: false } as DockerSupport;
-    const executors = { adoptCustom: adoptExecutor } as unknown as ExecutorsService;
+    const executors = { adoptCustom: adoptExecutor, adoptDefault } as unknown as ExecutorsService;
     const service = new RecoveryService(loadAgentConfig({ recover: mode }, {}), profile, session, metaStore, store, tasks, statusUpdates, new FakeClock(), docker, executors);
     service.onModuleInit();
     return service.recover();
@@ -120,6 +122,28 @@ describe('RecoveryService', () => {
     expect(restored).toEqual([{ frameworkId: 'fw', uuids: ['by-executor-0'] }]);
     expect(updates).toEqual([]);
     expect(adopt).not.toHaveBeenCalled();
+  });
+
+  it('hands the default executor of task groups its tasks and their journals, not to the custom executors', async () => {
+    journaled('in-group', ['TASK_STARTING', 'TASK_RUNNING'], 1, undefined, false);
+    store.writeExecutor('fw', 'group', {
+      kind: 'default',
+      info: { executor_id: { value: 'group' }, type: 'DEFAULT' },
+      run: { driver: 'default', containerId: 'c-group', executorId: 'group' },
+      tasks: [checkpoint('in-group').info],
+      groups: [['in-group']],
+      taskRuns: { 'in-group': { ...checkpoint('in-group', 4444).run, containerId: 'c-in-group', executorId: 'group' } },
+    });
+    expect(await recover('reconnect')).toMatchObject({ recovered: 1, lost: 0 });
+    expect(adoptDefault).toHaveBeenCalledWith(
+      framework,
+      expect.objectContaining({ kind: 'default', groups: [['in-group']], taskRuns: { 'in-group': expect.objectContaining({ pid: 4444 }) } }),
+      new Map([['in-group', [expect.objectContaining({ uuid: 'in-group-0' }), expect.objectContaining({ uuid: 'in-group-1' })]]]),
+    );
+    expect(adoptExecutor).not.toHaveBeenCalled();
+    expect(adopt).not.toHaveBeenCalled();
+    expect(restored).toEqual([{ frameworkId: 'fw', uuids: ['in-group-1'] }]);
+    expect(updates).toEqual([]);
   });
 
   it.each<[RecoverMode, 'same' | 'other' | 'none', string]>([

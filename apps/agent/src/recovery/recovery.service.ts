@@ -73,11 +73,23 @@ export class RecoveryService implements OnModuleInit {
     const resubscribing: Promise<void>[] = [];
     for (const framework of checkpointed) {
       this.checkpoints.adoptFramework(framework.info.id.value);
-      // Tasks of custom executors come back with their executor, which is given time to subscribe again.
+      // Tasks of executors come back with their executor: a custom one is given time to subscribe
+      // again, the default executor (task groups) finds its tasks' runs.
       const byExecutor = new Set(framework.executors.flatMap((e) => e.tasks.map((t) => t.task_id.value)));
       const journals = new Map(framework.tasks.filter((t) => byExecutor.has(t.taskId)).map((t) => [t.taskId, t.journal.statuses] as const));
       for (const task of framework.tasks.filter((t) => byExecutor.has(t.taskId))) this.statusUpdates.restore(framework.info.id.value, task.journal.pending);
       for (const executor of framework.executors) {
+        if (executor.kind === 'default') {
+          // Task groups: the default executor lives in the agent; its tasks' runs are found again.
+          resubscribing.push(
+            this.executors.adoptDefault(framework.info, executor, journals).then(
+              (pids) => pids.forEach((pid) => keep.add(pid)),
+              (e: unknown) => this.logger.error(`could not recover the default executor ${executor.info.executor_id.value} of framework ${framework.info.id.value}: ${(e as Error).message}`),
+            ),
+          );
+          recovered += executor.tasks.length;
+          continue;
+        }
         if (executor.run.pid !== undefined) keep.add(executor.run.pid);
         resubscribing.push(
           this.executors.adoptCustom(framework.info, executor, journals).catch((e: unknown) => {

@@ -16,7 +16,9 @@ import { Clock } from '../clock/clock';
 import { AgentConfig } from '../config/agent.config';
 import { readBootId } from '../drivers/process/proc-identity';
 import { type RecoverableRun, TASK_DRIVER, type TaskDriver, type TaskExit, type TaskInspection, TaskStartError } from '../drivers/task-driver';
+import type { HealthResume } from '../health-checks/health-checker';
 import { HealthCheckService } from '../health-checks/health-checks.service';
+import { healthStateFromStatuses } from '../health-checks/health-policy';
 import { AgentCounters } from '../metrics/agent-counters';
 import { SandboxService } from '../sandbox/sandbox.service';
 import { AgentSession } from '../session/agent-session';
@@ -231,11 +233,34 @@ export class CommandExecutorService implements OnModuleInit {
       const cause = { reason: TaskStatusReason.EXECUTOR_TERMINATED, message, lost: true };
       inspection = { containerId: run.containerId, pid: run.pid ?? 0, startedAt: 0, limited: false, exit: { kind: 'signaled', signal: 'SIGKILL', cause } };
     }
+    // Found running: its health checks go on as before the restart.
+    if (inspection.exit === undefined) this.resumeHealth(run, inspection);
     run.finished = this.supervise(run, inspection).catch((e: unknown) => {
       this.logger.error(`task ${run.taskId}: ${(e as Error).message}`, (e as Error).stack);
       if (run.phase !== 'terminated') this.finish(run, 'TASK_FAILED', { source: 'SOURCE_AGENT', reason: TaskStatusReason.EXECUTOR_TERMINATED, message: 'Executor terminated' });
     });
     return run;
+  }
+
+  /**
+   * Health checks of a recovered task that still runs, as they were before the agent restarted:
+   * the same check in the same environment, the grace period counted from when checking first
+   * began (its first TASK_RUNNING, else the run's start), and the policy state its journaled
+   * health reports give (ever healthy, failures in a row), so a task one failure away from its
+   * kill is still one failure away.
+   */
+  private resumeHealth(run: TaskRun, inspection: TaskInspection): void {
+    if (run.info.health_check === undefined || this.healthChecks === undefined) return;
+    const agentId = this.session.agentId;
+    if (run.directory === undefined || agentId === undefined) {
+      this.logger.warn(`task ${run.taskId} runs without its health check: its sandbox is not known after the restart`);
+      return;
+    }
+    const { env } = taskEnvironment({ sandbox: run.directory, taskId: run.taskId, frameworkId: run.frameworkId, agentId, executorId: run.executorId, command: run.info.command ?? {} });
+    const firstRunning = run.statuses.find((s) => s.state === 'TASK_RUNNING');
+    const startedAt =
+      firstRunning?.timestamp !== undefined ? firstRunning.timestamp * 1000 : inspection.startedAt > 0 ? inspection.startedAt : this.clock.now();
+    this.watchHealth(run, run.directory, env, { startedAt, state: healthStateFromStatuses(run.statuses) });
   }
 
   /** Checkpoints a task of a checkpointing framework before its first update (see CheckpointStore). */
@@ -420,10 +445,10 @@ export class CommandExecutorService implements OnModuleInit {
    * `consecutive_failures` kills the task with its kill policy, and it ends TASK_KILLED with
    * `healthy: false`. Reports after a kill was asked for, or after the task ended, are dropped.
    */
-  private watchHealth(run: TaskRun, sandbox: string, env: Readonly<Record<string, string>>): void {
+  private watchHealth(run: TaskRun, sandbox: string, env: Readonly<Record<string, string>>, resume?: HealthResume): void {
     const check = run.info.health_check;
     if (check === undefined || this.healthChecks === undefined) return;
-    this.healthChecks.watch({ containerId: run.containerId, taskId: run.taskId, check, sandbox, env }, (report) => {
+    this.healthChecks.watch({ containerId: run.containerId, taskId: run.taskId, check, sandbox, env, ...(resume !== undefined ? { resume } : {}) }, (report) => {
       if (run.kill !== undefined || run.phase !== 'running') return;
       this.update(run, 'TASK_RUNNING', { reason: TaskStatusReason.TASK_HEALTH_CHECK_STATUS_UPDATED, healthy: report.healthy });
       if (!report.kill) return;
