@@ -107,12 +107,17 @@ describe('agent maintenance', () => {
 
   it('a new leader keeps the drain: the agent re-registering is told to drain again', async () => {
     const first = await setup();
+    // A task on the agent keeps the drain DRAINING: without one it would end DRAINED at once.
+    const held = { name: 'held', task_id: { value: 'held' }, agent_id: first.offer.agent_id, resources: [{ name: 'cpus', type: 'SCALAR' as const, scalar: { value: 1 } }], command: { value: 'sleep 100' } };
+    await first.s.call('ACCEPT', { accept: { offer_ids: [first.offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [held] } }] } });
+    await first.agent.next('run-task');
     expect((await call(first.m, 'DRAIN_AGENT', { agent_id: { value: first.agent.id } })).status).toBe(200);
-    // The agent still holds a task; a new master learns it from the re-registration.
+    // The agent still holds a task; a new master learns it from the re-registration. The master
+    // stops before its scheduler disconnects, so the framework (and the task) is never removed.
     const id = first.agent.id;
     const hostname = first.agent.hostname;
-    schedulers.splice(0).forEach((s) => s.disconnect());
     await first.m.stop();
+    schedulers.splice(0).forEach((s) => s.disconnect());
     master = await startTestMaster(database.url);
     const m = master;
     const agent = new FakeAgent(m.transport, hostname);
