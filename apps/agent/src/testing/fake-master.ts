@@ -63,9 +63,28 @@ export class FakeMaster {
   }
 
   /** Resolves once `test` holds (checked after every message). */
-  until(test: () => boolean): Promise<void> {
+  /**
+   * Resolves once `test` holds (checked on every message). Rejects after `timeoutMs` with what the
+   * master heard so far, so a test that waits for something that never comes fails saying why
+   * instead of running into jest's timeout.
+   */
+  until(test: () => boolean, timeoutMs = 60_000): Promise<void> {
     if (test()) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        const heard = this.updates.map((u) => `${u.status.task_id.value}:${u.status.state}`).join(', ');
+        reject(new Error(`not within ${timeoutMs / 1000} s; registrations: ${this.kinds.join(', ') || 'none'}; updates: ${heard || 'none'}`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
   }
 
   /** The states of `taskId`'s updates, in arrival order, retries included. */
