@@ -391,7 +391,8 @@ export class CustomExecutorService implements OnModuleInit {
         this.logger.warn(`killing executor ${run.executorId} of framework ${run.frameworkId}: it did not subscribe again within ${timeout} ms of the agent's recovery`);
         run.phase = 'terminating';
         run.termination = { state: lost, reason: TaskStatusReason.EXECUTOR_REREGISTRATION_TIMEOUT, message: `Executor did not re-register within ${mesosDuration(timeout)}` };
-        this.recovered(run);
+        // Recovery goes on once the kill took effect (run.ended below): the agent re-registers
+        // without this executor, not with one still being killed.
         this.destroy(run);
       }),
     );
