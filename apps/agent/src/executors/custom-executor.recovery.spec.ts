@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgoraBus, InProcessTransport } from '@agora/bus';
-import type { ExecutorEvent, FrameworkInfo, StatusUpdate, TaskStatus } from '@agora/protocol';
+import type { FrameworkInfo, StatusUpdate, TaskStatus } from '@agora/protocol';
 import { Resources } from '@agora/resources';
 import { CheckpointStore, type ExecutorCheckpoint } from '../checkpoint/checkpoint-store';
 import { FakeClock } from '../clock/fake-clock';
@@ -19,7 +19,7 @@ import { StatusUpdateManager } from '../status-updates/status-update-manager';
 import type { LaunchedFramework } from '../tasks/task-run';
 import { waitFor } from '../testing/wait-for';
 import { CustomExecutorService } from './custom-executor.service';
-import type { ExecutorConnection } from './executor-connection';
+import { RecordingConnection } from './testing/recording-connection';
 import { ExecutorRegistry } from './executor-registry';
 import { ExecutorReporter } from './executor-reporter';
 
@@ -62,18 +62,6 @@ class Containers implements TaskDriver {
   }
   private track(containerId: string): void {
     this.exits.set(containerId, new Promise<TaskExit>((resolve) => this.ends.set(containerId, resolve)));
-  }
-}
-
-class RecordingConnection implements ExecutorConnection {
-  readonly events: ExecutorEvent[] = [];
-  isOpen = true;
-  send(event: ExecutorEvent): void {
-    if (this.isOpen) this.events.push(event);
-  }
-  close(last?: ExecutorEvent): void {
-    if (last !== undefined) this.send(last);
-    this.isOpen = false;
   }
 }
 

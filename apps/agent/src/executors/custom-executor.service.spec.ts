@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgoraBus, InProcessTransport } from '@agora/bus';
 import {
-  type ExecutorEvent,
   type ExecutorExited,
   type RunTask,
   type StatusUpdate,
@@ -25,7 +24,7 @@ import { InMemoryJournal } from '../status-updates/status-update-journal';
 import { StatusUpdateManager } from '../status-updates/status-update-manager';
 import { waitFor } from '../testing/wait-for';
 import { CustomExecutorService, EXECUTOR_HEARTBEAT_INTERVAL_MS } from './custom-executor.service';
-import type { ExecutorConnection } from './executor-connection';
+import { RecordingConnection } from './testing/recording-connection';
 import { ExecutorRegistry } from './executor-registry';
 import { ExecutorReporter } from './executor-reporter';
 
@@ -76,21 +75,6 @@ class Containers implements TaskDriver {
   exit(containerId: string, exit: TaskExit): void {
     this.ended.add(containerId);
     this.ends.get(containerId)?.end(exit);
-  }
-}
-
-class RecordingConnection implements ExecutorConnection {
-  readonly events: ExecutorEvent[] = [];
-  isOpen = true;
-  send(event: ExecutorEvent): void {
-    if (this.isOpen) this.events.push(event);
-  }
-  close(last?: ExecutorEvent): void {
-    if (last !== undefined) this.send(last);
-    this.isOpen = false;
-  }
-  types(): string[] {
-    return this.events.map((e) => e.type);
   }
 }
 

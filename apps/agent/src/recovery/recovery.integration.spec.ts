@@ -1,17 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NatsTransport } from '@agora/bus';
-import { base64ToText, type ReregisterAgent, type StatusUpdate, textToBase64 } from '@agora/protocol';
+import { base64ToText, type StatusUpdate, textToBase64 } from '@agora/protocol';
 import { freePort } from '../../../../test/support/free-port';
-import { serviceUrl } from '../../../../test/support/services';
-import { testLauncherBinary } from '../drivers/process/test-launcher';
 import { TINY_EXECUTOR } from '../executors/testing/executor-harness';
-import { AgentProcess } from '../testing/agent-process';
-import { killGroups } from './leftover-processes';
 import { FakeMaster } from '../testing/fake-master';
 import { isAlive } from '../testing/processes';
+import { RecoveringAgent } from '../testing/recovering-agent';
 import { waitFor } from '../testing/wait-for';
 
 jest.setTimeout(180_000);
@@ -22,45 +16,16 @@ jest.setTimeout(180_000);
  * again on the same work dir.
  */
 describe('agent recovery across a SIGKILL', () => {
+  let rig: RecoveringAgent;
   let workDir: string;
   let master: FakeMaster;
-  let transport: NatsTransport;
-  let env: Record<string, string>;
-  let agent: AgentProcess | undefined;
-  const taskPids = new Set<number>();
 
   beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'agora-recovery-'));
-    const url = serviceUrl('NATS_URL');
-    const namespace = `recovery-spec-${randomBytes(4).toString('hex')}`;
-    transport = await NatsTransport.connect({ url, name: 'recovery-spec-master', namespace });
-    master = new FakeMaster(transport);
-    env = {
-      NATS_URL: url,
-      AGORA_BUS_NAMESPACE: namespace,
-      AGORA_AGENT_WORK_DIR: workDir,
-      AGORA_AGENT_PORT: '0',
-      AGORA_AGENT_HOST: '127.0.0.1',
-      AGORA_AGENT_HOSTNAME: 'recovery-spec',
-      // All given, so the restarted agent has the same resources and keeps its id.
-      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
-      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
-      AGORA_STATUS_UPDATE_RETRY_MIN_MS: '500',
-      AGORA_STATUS_UPDATE_RETRY_MAX_MS: '1000',
-      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
-      AGORA_DOCKER: 'off',
-    };
+    rig = await RecoveringAgent.create('recovery', { AGORA_STATUS_UPDATE_RETRY_MIN_MS: '500', AGORA_STATUS_UPDATE_RETRY_MAX_MS: '1000' });
+    ({ workDir, master } = rig);
   });
+  afterAll(() => rig.close());
 
-  afterAll(async () => {
-    await agent?.kill();
-    killGroups([...taskPids]);
-    master.close();
-    await transport.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
-
-  const log = (): string => join(workDir, 'agent.log');
   const checkpointing = { id: { value: 'fw-checkpoint' }, checkpoint: true };
   const plain = { id: { value: 'fw-plain' } };
 
@@ -72,17 +37,12 @@ describe('agent recovery across a SIGKILL', () => {
   async function started(taskId: string): Promise<number> {
     await master.until(() => runningPid(taskId) !== undefined);
     const pid = runningPid(taskId) as number;
-    taskPids.add(pid);
+    rig.pids.add(pid);
     return pid;
   }
 
-  async function bootAgent(extra: Record<string, string> = {}): Promise<ReregisterAgent | undefined> {
-    agent = AgentProcess.start({ ...env, ...extra }, log());
-    return registered(master);
-  }
-
   it('keeps checkpointed tasks, reports the ones that ended, resends unacknowledged updates; cleanup kills everything', async () => {
-    expect(await bootAgent()).toBeUndefined();
+    expect(await rig.boot()).toBeUndefined();
     const agentId = master.agentId;
     const release = join(workDir, 'release');
 
@@ -102,7 +62,7 @@ describe('agent recovery across a SIGKILL', () => {
     const checkpoint = join(workDir, 'meta', 'frameworks', 'fw-checkpoint', 'tasks', 'unacked', 'task.json');
     await waitFor(async () => (JSON.parse(await readFile(checkpoint, 'utf8').catch(() => '{}')) as { run?: { pid?: number } }).run?.pid !== undefined);
 
-    await (agent as AgentProcess).kill();
+    await rig.process.kill();
     // The launcher, orphaned, kills the task of the framework that does not checkpoint at once.
     await waitFor(() => !isAlive(plainPid));
     expect(isAlive(longPid)).toBe(true);
@@ -110,7 +70,7 @@ describe('agent recovery across a SIGKILL', () => {
     await waitFor(() => !isAlive(endsPid));
 
     master.autoAck = true;
-    const reregistration = await bootAgent();
+    const reregistration = await rig.boot();
     expect(reregistration?.agent_info.id.value).toBe(agentId);
     expect(new Set(reregistration?.tasks?.map((t) => t.task.task_id.value))).toEqual(new Set(['long', 'ends', 'unacked']));
     expect(reregistration?.tasks?.find((t) => t.task.task_id.value === 'unacked')).toMatchObject({
@@ -133,70 +93,33 @@ describe('agent recovery across a SIGKILL', () => {
     expect(master.states('long').filter((s) => s !== 'TASK_STARTING' && s !== 'TASK_RUNNING')).toEqual([]);
 
     // A graceful stop leaves checkpointed tasks running too.
-    await (agent as AgentProcess).stop();
+    await rig.process.stop();
     expect(isAlive(longPid)).toBe(true);
 
     // --recover=cleanup: every task is killed, and the agent comes back under its id without them.
-    const cleaned = await bootAgent({ AGORA_AGENT_RECOVER: 'cleanup' });
+    const cleaned = await rig.boot({ AGORA_AGENT_RECOVER: 'cleanup' });
     expect(cleaned?.agent_info.id.value).toBe(agentId);
     expect(cleaned?.tasks ?? []).toEqual([]);
     await waitFor(() => !isAlive(longPid) && !isAlive(unackedPid));
-    await (agent as AgentProcess).stop();
+    await rig.process.stop();
   });
 });
 
-/**
- * The next registration of the agent process just started: the first `register` when the master
- * gave no id yet, else a `reregister` (a late retry of an earlier process's `register` is not it).
- * Answers the reregister message, if it is one.
- */
-async function registered(master: FakeMaster): Promise<ReregisterAgent | undefined> {
-  const before = master.registrations.length;
-  const known = master.kinds.length > 0;
-  const index = (): number => master.kinds.findIndex((kind, i) => i >= before && (!known || kind === 'reregister'));
-  await master.until(() => index() >= 0);
-  await master.agentListening();
-  return master.kinds[index()] === 'reregister' ? (master.registrations[index()] as ReregisterAgent) : undefined;
-}
-
 /** Custom executors of a checkpointing framework across an agent's SIGKILL (reference §5.4). */
 describe('custom executor recovery across a SIGKILL', () => {
-  let workDir: string;
+  let rig: RecoveringAgent;
   let master: FakeMaster;
-  let transport: NatsTransport;
-  let env: Record<string, string>;
-  let agent: AgentProcess | undefined;
-  const executorPids = new Set<number>();
 
   beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'agora-executor-recovery-'));
-    const url = serviceUrl('NATS_URL');
-    const namespace = `executor-recovery-spec-${randomBytes(4).toString('hex')}`;
-    transport = await NatsTransport.connect({ url, name: 'executor-recovery-spec-master', namespace });
-    master = new FakeMaster(transport);
-    env = {
-      NATS_URL: url,
-      AGORA_BUS_NAMESPACE: namespace,
-      AGORA_AGENT_WORK_DIR: workDir,
+    // A fixed port: recovered executors reconnect to the address they were given.
+    rig = await RecoveringAgent.create('executor-recovery', {
       AGORA_AGENT_PORT: String(await freePort()),
-      AGORA_AGENT_HOST: '127.0.0.1',
-      AGORA_AGENT_HOSTNAME: 'executor-recovery-spec',
-      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
-      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
-      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
-      AGORA_DOCKER: 'off',
       // Generous: a loaded CI machine takes seconds to schedule the executor's reconnection.
       AGORA_EXECUTOR_REREGISTRATION_TIMEOUT_MS: '15000',
-    };
+    });
+    ({ master } = rig);
   });
-
-  afterAll(async () => {
-    await agent?.kill();
-    killGroups([...executorPids]);
-    master.close();
-    await transport.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => rig.close());
 
   const checkpointing = { id: { value: 'fw-executors' }, checkpoint: true };
   const reported = (): { event: string; task_id?: string }[] => master.executorMessages.map((m) => JSON.parse(base64ToText(m.data)) as { event: string });
@@ -218,30 +141,25 @@ describe('custom executor recovery across a SIGKILL', () => {
     );
   }
 
-  async function bootAgent(): Promise<ReregisterAgent | undefined> {
-    agent = AgentProcess.start(env, join(workDir, 'agent.log'));
-    return registered(master);
-  }
-
   function pidOf(taskId: string): number | undefined {
     return master.updates.find((u) => u.status.task_id.value === taskId && u.status.state === 'TASK_RUNNING')?.status.container_status?.executor_pid;
   }
 
   it('takes back an executor that subscribes again, and kills one that does not come back in time', async () => {
-    await bootAgent();
+    await rig.boot();
     runOnExecutor('on-faithful', 'faithful', true);
     runOnExecutor('on-silent', 'silent', false);
     await master.until(() => pidOf('on-faithful') !== undefined && pidOf('on-silent') !== undefined);
     const faithfulPid = pidOf('on-faithful') as number;
     const silentPid = pidOf('on-silent') as number;
-    executorPids.add(faithfulPid).add(silentPid);
+    rig.pids.add(faithfulPid).add(silentPid);
     const subscriptions = (): number => reported().filter((r) => r.event === 'SUBSCRIBED').length;
     expect(subscriptions()).toBe(2);
 
-    await (agent as AgentProcess).kill();
+    await rig.process.kill();
     expect(isAlive(faithfulPid) && isAlive(silentPid)).toBe(true);
 
-    const reregistration = await bootAgent();
+    const reregistration = await rig.boot();
     // The agent re-registers once the executors came back or were given up, with what is left.
     expect(reregistration?.executors?.map((e) => e.executor_id.value)).toEqual(['faithful']);
     expect(reregistration?.tasks?.find((t) => t.task.task_id.value === 'on-faithful')?.state).toBe('TASK_RUNNING');
@@ -258,59 +176,28 @@ describe('custom executor recovery across a SIGKILL', () => {
     master.send('framework-message', { framework_id: checkpointing.id, executor_id: { value: 'faithful' }, data: textToBase64('finish on-faithful') });
     await master.until(() => master.states('on-faithful').includes('TASK_FINISHED'));
 
-    await (agent as AgentProcess).kill();
+    await rig.process.kill();
     // --recover=cleanup ends it.
-    env = { ...env, AGORA_AGENT_RECOVER: 'cleanup' };
-    const cleaned = await bootAgent();
+    const cleaned = await rig.boot({ AGORA_AGENT_RECOVER: 'cleanup' });
     expect(cleaned?.executors ?? []).toEqual([]);
     await waitFor(() => !isAlive(faithfulPid));
-    await (agent as AgentProcess).stop();
+    await rig.process.stop();
   });
 });
 
 /** Task groups (the default executor, in the agent) of a checkpointing framework across a SIGKILL and a graceful stop. */
 describe('task group recovery across a SIGKILL', () => {
+  let rig: RecoveringAgent;
   let workDir: string;
   let master: FakeMaster;
-  let transport: NatsTransport;
-  let env: Record<string, string>;
-  let agent: AgentProcess | undefined;
-  const taskPids = new Set<number>();
 
   beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'agora-group-recovery-'));
-    const url = serviceUrl('NATS_URL');
-    const namespace = `group-recovery-spec-${randomBytes(4).toString('hex')}`;
-    transport = await NatsTransport.connect({ url, name: 'group-recovery-spec-master', namespace });
-    master = new FakeMaster(transport);
-    env = {
-      NATS_URL: url,
-      AGORA_BUS_NAMESPACE: namespace,
-      AGORA_AGENT_WORK_DIR: workDir,
-      AGORA_AGENT_PORT: '0',
-      AGORA_AGENT_HOST: '127.0.0.1',
-      AGORA_AGENT_HOSTNAME: 'group-recovery-spec',
-      AGORA_AGENT_RESOURCES: 'cpus:2;mem:1024;disk:1000;ports:[31000-31010]',
-      AGORA_REGISTRATION_BACKOFF_FACTOR_MS: '10',
-      AGORA_PROCESS_LAUNCHER: testLauncherBinary(),
-      AGORA_DOCKER: 'off',
-    };
+    rig = await RecoveringAgent.create('group-recovery');
+    ({ workDir, master } = rig);
   });
-
-  afterAll(async () => {
-    await agent?.kill();
-    killGroups([...taskPids]);
-    master.close();
-    await transport.close();
-    await rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => rig.close());
 
   const framework = { id: { value: 'fw-groups' }, user: 'root', name: 'groups', checkpoint: true };
-
-  async function bootAgent(): Promise<ReregisterAgent | undefined> {
-    agent = AgentProcess.start(env, join(workDir, 'agent.log'));
-    return registered(master);
-  }
 
   /** The pid of a running task of the group, from the executor's checkpoint (its updates carry none). */
   async function started(taskId: string): Promise<number> {
@@ -319,12 +206,12 @@ describe('task group recovery across a SIGKILL', () => {
     const { taskRuns } = JSON.parse(await readFile(checkpoint, 'utf8')) as { taskRuns?: Record<string, { pid?: number }> };
     const pid = taskRuns?.[taskId]?.pid;
     if (pid === undefined) throw new Error(`no pid checkpointed for ${taskId}`);
-    taskPids.add(pid);
+    rig.pids.add(pid);
     return pid;
   }
 
   it('keeps the group running, reports the task that ended with its exit status, and goes on watching the other', async () => {
-    expect(await bootAgent()).toBeUndefined();
+    expect(await rig.boot()).toBeUndefined();
     const agentId = master.agentId;
     const release = join(workDir, 'release');
     const task = (id: string, command: string) => ({ name: id, task_id: { value: id }, agent_id: { value: agentId }, command: { value: command } });
@@ -336,12 +223,12 @@ describe('task group recovery across a SIGKILL', () => {
     const longPid = await started('g-long');
     const endsPid = await started('g-ends');
 
-    await (agent as AgentProcess).kill();
+    await rig.process.kill();
     expect(isAlive(longPid) && isAlive(endsPid)).toBe(true);
     await writeFile(release, '');
     await waitFor(() => !isAlive(endsPid));
 
-    const reregistration = await bootAgent();
+    const reregistration = await rig.boot();
     expect(reregistration?.agent_info.id.value).toBe(agentId);
     expect(reregistration?.executors?.map((e) => e.executor_id.value)).toEqual(['group']);
     expect(new Set(reregistration?.tasks?.map((t) => t.task.task_id.value))).toEqual(new Set(['g-long', 'g-ends']));
@@ -354,9 +241,9 @@ describe('task group recovery across a SIGKILL', () => {
     expect(isAlive(longPid)).toBe(true);
 
     // A graceful stop leaves the group too, and the next agent process takes it back again.
-    await (agent as AgentProcess).stop();
+    await rig.process.stop();
     expect(isAlive(longPid)).toBe(true);
-    const again = await bootAgent();
+    const again = await rig.boot();
     expect(again?.tasks?.map((t) => [t.task.task_id.value, t.state])).toEqual([['g-long', 'TASK_RUNNING']]);
     expect(isAlive(longPid)).toBe(true);
     expect(master.states('g-long').filter((s) => s !== 'TASK_STARTING' && s !== 'TASK_RUNNING')).toEqual([]);
@@ -366,6 +253,6 @@ describe('task group recovery across a SIGKILL', () => {
     await master.until(() => master.states('g-long').includes('TASK_KILLED'));
     await waitFor(() => !isAlive(longPid));
     await master.until(() => master.executorExits.some((e) => e.executor_id.value === 'group'));
-    await (agent as AgentProcess).stop();
+    await rig.process.stop();
   });
 });
