@@ -217,8 +217,7 @@ export class AgentsService implements OnModuleDestroy {
     const lastSession = this.sessions.get(id);
     const restarted = message.session !== undefined && lastSession !== undefined && lastSession !== message.session;
     if (message.session !== undefined) this.sessions.set(id, message.session);
-    const reportedKeys = new Set((message.tasks ?? []).map((t) => taskKey(t.framework_id.value, t.task.task_id.value)));
-    this.disconnections.reregistering(id, message.agent_info.hostname, known, restarted, reportedKeys);
+    this.disconnections.reregistering(id, message.agent_info.hostname, known, restarted, message.tasks ?? []);
     const agent = this.record(id, message, total, previous);
     this.state.agents.set(id, agent);
     const { shutdowns, kills } = this.adoptTasks(agent, message, known, wasUnreachable);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { isTerminalState, type AgentExiting, type TaskStatusReason } from '@agora/protocol';
+import { isTerminalState, type AgentExiting, type AgentTask, type TaskStatusReason } from '@agora/protocol';
 import { Clock, type TimerHandle } from '../clock/clock';
 import { ClusterState } from '../cluster/cluster-state';
 import type { AgentRecord, TaskRecord } from '../cluster/records';
@@ -78,13 +78,14 @@ export class AgentDisconnections implements OnModuleDestroy {
   /**
    * The agent re-registers: its disconnection ends. `restarted` (a new process) loses the tasks
    * of frameworks without checkpointing that the old process ran and the new one does not
-   * report; `reported` are the task keys it reports. Call before its tasks are adopted.
+   * report; `reported` are the tasks it reports. Call before its tasks are adopted.
    */
-  reregistering(agentId: string, hostname: string, known: ReadonlyMap<string, TaskRecord> | undefined, restarted: boolean, reported: ReadonlySet<string>): void {
+  reregistering(agentId: string, hostname: string, known: ReadonlyMap<string, TaskRecord> | undefined, restarted: boolean, reported: readonly AgentTask[]): void {
     this.timers.get(agentId)?.cancel();
     this.timers.delete(agentId);
     if (known === undefined || !restarted) return;
-    const gone = [...known.values()].filter((t) => !reported.has(taskKey(t.frameworkId, t.id)));
+    const reportedKeys = new Set(reported.map((t) => taskKey(t.framework_id.value, t.task.task_id.value)));
+    const gone = [...known.values()].filter((t) => !reportedKeys.has(taskKey(t.frameworkId, t.id)));
     this.loseTasksWithoutCheckpointing(agentId, gone, 'REASON_AGENT_RESTARTED', `Agent ${hostname} restarted`);
   }
 
